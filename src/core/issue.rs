@@ -1,0 +1,212 @@
+//! Findings of a check: stable codes, field paths, messages, and the report
+//! that gathers them.
+
+/// Every finding's stable identifier. The string form (`as_str`) is the
+/// public `code`; renaming one is a breaking change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
+    // Errors: the service would reject the request, or could never do it.
+    NotAnObject,
+    WrongType,
+    UnknownField,
+    PromptMissing,
+    PromptEmpty,
+    PromptTooLong,
+    UnsupportedModel,
+    TooManyImages,
+    ImageNotUrl,
+    ImageLocalFile,
+    InvalidResolution,
+    InvalidAspectRatio,
+    InvalidDuration,
+    InvalidSeed,
+    InvalidWebhookUrl,
+    InvalidWebhookEvent,
+    WebhookEventsEmpty,
+    ImageReferenceOutOfRange,
+    ImageReferenceWithoutImages,
+    IdempotencyKeyTooLong,
+    InvalidOption,
+    // Warnings: it runs, but probably not as intended.
+    AspectRatioIgnored,
+    ImageNotReferenced,
+    ImageReferenceNearMiss,
+    DuplicateImage,
+    ImageNotHttps,
+    ImageUnreachable,
+    WebhookNotHttps,
+    WebhookUnreachable,
+    WebhookEventsWithoutUrl,
+}
+
+impl Code {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::NotAnObject => "NOT_AN_OBJECT",
+            Code::WrongType => "WRONG_TYPE",
+            Code::UnknownField => "UNKNOWN_FIELD",
+            Code::PromptMissing => "PROMPT_MISSING",
+            Code::PromptEmpty => "PROMPT_EMPTY",
+            Code::PromptTooLong => "PROMPT_TOO_LONG",
+            Code::UnsupportedModel => "UNSUPPORTED_MODEL",
+            Code::TooManyImages => "TOO_MANY_IMAGES",
+            Code::ImageNotUrl => "IMAGE_NOT_URL",
+            Code::ImageLocalFile => "IMAGE_LOCAL_FILE",
+            Code::InvalidResolution => "INVALID_RESOLUTION",
+            Code::InvalidAspectRatio => "INVALID_ASPECT_RATIO",
+            Code::InvalidDuration => "INVALID_DURATION",
+            Code::InvalidSeed => "INVALID_SEED",
+            Code::InvalidWebhookUrl => "INVALID_WEBHOOK_URL",
+            Code::InvalidWebhookEvent => "INVALID_WEBHOOK_EVENT",
+            Code::WebhookEventsEmpty => "WEBHOOK_EVENTS_EMPTY",
+            Code::ImageReferenceOutOfRange => "IMAGE_REFERENCE_OUT_OF_RANGE",
+            Code::ImageReferenceWithoutImages => "IMAGE_REFERENCE_WITHOUT_IMAGES",
+            Code::IdempotencyKeyTooLong => "IDEMPOTENCY_KEY_TOO_LONG",
+            Code::InvalidOption => "INVALID_OPTION",
+            Code::AspectRatioIgnored => "ASPECT_RATIO_IGNORED",
+            Code::ImageNotReferenced => "IMAGE_NOT_REFERENCED",
+            Code::ImageReferenceNearMiss => "IMAGE_REFERENCE_NEAR_MISS",
+            Code::DuplicateImage => "DUPLICATE_IMAGE",
+            Code::ImageNotHttps => "IMAGE_NOT_HTTPS",
+            Code::ImageUnreachable => "IMAGE_UNREACHABLE",
+            Code::WebhookNotHttps => "WEBHOOK_NOT_HTTPS",
+            Code::WebhookUnreachable => "WEBHOOK_UNREACHABLE",
+            Code::WebhookEventsWithoutUrl => "WEBHOOK_EVENTS_WITHOUT_URL",
+        }
+    }
+
+    /// Whether a finding with this code blocks sending.
+    pub const fn is_error(self) -> bool {
+        !matches!(
+            self,
+            Code::AspectRatioIgnored
+                | Code::ImageNotReferenced
+                | Code::ImageReferenceNearMiss
+                | Code::DuplicateImage
+                | Code::ImageNotHttps
+                | Code::ImageUnreachable
+                | Code::WebhookNotHttps
+                | Code::WebhookUnreachable
+                | Code::WebhookEventsWithoutUrl
+        )
+    }
+}
+
+/// One finding about one field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Issue {
+    /// Dotted path to the field: `""` for the request itself, `prompt`,
+    /// `happyhorse11Params.images[3]`.
+    pub path: String,
+    pub code: Code,
+    pub message: String,
+}
+
+/// What the request asks the model to do, decided by its image count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    TextToVideo,
+    ImageToVideo,
+    ReferenceToVideo,
+}
+
+impl Mode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Mode::TextToVideo => "text-to-video",
+            Mode::ImageToVideo => "image-to-video",
+            Mode::ReferenceToVideo => "reference-to-video",
+        }
+    }
+
+    pub fn for_image_count(n: usize) -> Mode {
+        match n {
+            0 => Mode::TextToVideo,
+            1 => Mode::ImageToVideo,
+            _ => Mode::ReferenceToVideo,
+        }
+    }
+}
+
+/// The answer of `validate`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Report {
+    pub mode: Option<Mode>,
+    pub errors: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+impl Report {
+    pub fn ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+
+    /// Files a finding under errors or warnings by its code.
+    pub fn push(&mut self, path: impl Into<String>, code: Code, message: impl Into<String>) {
+        let issue = Issue { path: path.into(), code, message: message.into() };
+        if code.is_error() {
+            self.errors.push(issue);
+        } else {
+            self.warnings.push(issue);
+        }
+    }
+
+    /// Codes of all errors, in order (handy in tests and logs).
+    pub fn error_codes(&self) -> Vec<&'static str> {
+        self.errors.iter().map(|i| i.code.as_str()).collect()
+    }
+
+    pub fn warning_codes(&self) -> Vec<&'static str> {
+        self.warnings.iter().map(|i| i.code.as_str()).collect()
+    }
+}
+
+/// `parent.child`, or `child` at the root.
+pub fn join_path(parent: &str, child: &str) -> String {
+    if parent.is_empty() {
+        child.to_string()
+    } else {
+        let mut p = String::with_capacity(parent.len() + 1 + child.len());
+        p.push_str(parent);
+        p.push('.');
+        p.push_str(child);
+        p
+    }
+}
+
+/// `parent[index]`.
+pub fn index_path(parent: &str, index: usize) -> String {
+    let mut p = String::from(parent);
+    p.push('[');
+    crate::core::value::push_u64(index as u64, &mut p);
+    p.push(']');
+    p
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn push_files_by_severity() {
+        let mut r = Report::default();
+        r.push("prompt", Code::PromptEmpty, "empty");
+        r.push("happyhorse11Params.aspect_ratio", Code::AspectRatioIgnored, "ignored");
+        assert!(!r.ok());
+        assert_eq!(r.error_codes(), ["PROMPT_EMPTY"]);
+        assert_eq!(r.warning_codes(), ["ASPECT_RATIO_IGNORED"]);
+    }
+
+    #[test]
+    fn paths_join_like_the_contract_shows() {
+        assert_eq!(join_path("", "prompt"), "prompt");
+        assert_eq!(index_path(&join_path("happyhorse11Params", "images"), 3), "happyhorse11Params.images[3]");
+    }
+
+    #[test]
+    fn modes_follow_image_count() {
+        assert_eq!(Mode::for_image_count(0).as_str(), "text-to-video");
+        assert_eq!(Mode::for_image_count(1).as_str(), "image-to-video");
+        assert_eq!(Mode::for_image_count(9).as_str(), "reference-to-video");
+    }
+}

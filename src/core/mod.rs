@@ -1,0 +1,25 @@
+//! The pure-Rust core: everything the package decides, with no wasm in
+//! sight. Each module is one noun; the wasm and http layers only call in.
+
+pub mod cost;
+pub mod issue;
+pub mod options;
+pub mod references;
+pub mod request;
+pub mod spec;
+pub mod text;
+pub mod url;
+pub mod uuid;
+pub mod validate;
+pub mod value;
+
+#[cfg(test)]
+pub(crate) mod testing;
+
+pub use cost::{estimate, Estimate};
+pub use issue::{Code, Issue, Mode, Report};
+pub use options::{parse_send_options, SendOptions};
+pub use request::{build_request, HttpRequest};
+pub use spec::{ModelSpec, Resolution, HAPPYHORSE_11};
+pub use validate::validate;
+pub use value::Value;

@@ -1,0 +1,147 @@
+//! Options a caller passes with a request (`apiKey`, `baseUrl`,
+//! `idempotencyKey`), read from any value and checked like the request, so
+//! a bad option is an issue with a path instead of a failed `fetch` later.
+//!
+//! The API key is a secret: no message, `Debug` output or issue ever
+//! contains it.
+
+use crate::core::issue::{Code, Report};
+use crate::core::spec::{DEFAULT_BASE_URL, IDEMPOTENCY_KEY_MAX};
+use crate::core::text::{cat, num};
+use crate::core::url;
+use crate::core::value::Value;
+
+/// Where and how to send requests.
+#[derive(Clone, PartialEq, Default)]
+pub struct SendOptions {
+    /// Sent as `X-API-Key` when set. Usually unset in a page, whose own
+    /// backend (at `base_url`) adds the key.
+    pub api_key: Option<String>,
+    /// Origin (and optional path prefix) without a trailing slash:
+    /// `https://api.apiframe.ai`, `https://example.com/apiframe`, or a
+    /// same-origin path such as `/api/apiframe`.
+    pub base_url: String,
+    pub idempotency_key: Option<String>,
+}
+
+impl core::fmt::Debug for SendOptions {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SendOptions")
+            .field("api_key", &self.api_key.as_ref().map(|_| "***"))
+            .field("base_url", &self.base_url)
+            .field("idempotency_key", &self.idempotency_key)
+            .finish()
+    }
+}
+
+/// Characters allowed in a header value we send: visible ASCII and inner
+/// spaces (anything else makes `fetch` throw).
+fn header_safe(s: &str) -> bool {
+    !s.starts_with(' ') && !s.ends_with(' ') && s.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+/// Reads the send options from `options` (`undefined`/`null` mean none);
+/// unknown keys are left alone so one options object can also carry the
+/// client's own settings.
+pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
+    let mut report = Report::default();
+    let mut out = SendOptions { base_url: DEFAULT_BASE_URL.to_string(), ..SendOptions::default() };
+    match options {
+        Value::Undefined | Value::Null | Value::Object(_) => {}
+        other => {
+            report.push("options", Code::InvalidOption, cat(&["options must be an object, got ", other.kind()]));
+            return Err(report);
+        }
+    }
+    match options.get("apiKey") {
+        None | Some(Value::Undefined | Value::Null) => {}
+        Some(Value::String(k)) if k.is_empty() => {}
+        Some(Value::String(k)) if header_safe(k) => out.api_key = Some(k.clone()),
+        Some(Value::String(_)) => report.push("options.apiKey", Code::InvalidOption, "the API key contains characters an HTTP header cannot carry (check for a stray newline or quote)"),
+        Some(other) => report.push("options.apiKey", Code::InvalidOption, cat(&["apiKey must be a string, got ", other.kind()])),
+    }
+    match options.get("baseUrl") {
+        None | Some(Value::Undefined | Value::Null) => {}
+        Some(Value::String(b)) => match check_base_url(b) {
+            Some(base) => out.base_url = base,
+            None => report.push("options.baseUrl", Code::InvalidOption, cat(&["baseUrl must be an http(s) URL such as https://api.apiframe.ai, or a path on this site such as /api; got ", &crate::core::text::quoted(b)])),
+        },
+        Some(other) => report.push("options.baseUrl", Code::InvalidOption, cat(&["baseUrl must be a string, got ", other.kind()])),
+    }
+    match options.get("idempotencyKey") {
+        None | Some(Value::Undefined | Value::Null) => {}
+        Some(Value::String(k)) if k.chars().count() > IDEMPOTENCY_KEY_MAX => report.push(
+            "options.idempotencyKey",
+            Code::IdempotencyKeyTooLong,
+            cat(&["the idempotency key is ", &num(k.chars().count() as u64), " characters long; the service allows at most ", &num(IDEMPOTENCY_KEY_MAX as u64)]),
+        ),
+        Some(Value::String(k)) if !k.is_empty() && header_safe(k) => out.idempotency_key = Some(k.clone()),
+        Some(Value::String(_)) => report.push("options.idempotencyKey", Code::InvalidOption, "the idempotency key must be non-empty visible ASCII (a UUID is ideal)"),
+        Some(other) => report.push("options.idempotencyKey", Code::InvalidOption, cat(&["idempotencyKey must be a string, got ", other.kind()])),
+    }
+    if report.ok() { Ok(out) } else { Err(report) }
+}
+
+/// The base URL without trailing slashes, if it is an absolute http(s) URL
+/// with a host or a same-origin absolute path.
+fn check_base_url(b: &str) -> Option<String> {
+    let trimmed = b.trim_end_matches('/');
+    if b.starts_with('/') && !b.starts_with("//") {
+        return header_safe(b).then(|| trimmed.to_string());
+    }
+    let uri = url::parse(b).ok()?;
+    let web = matches!(uri.scheme.as_str(), "http" | "https") && uri.host.is_some_and(|h| !h.is_empty());
+    (web && !b.contains('?') && !b.contains('#')).then(|| trimmed.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::testing::value;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_to_the_production_origin_without_a_key() {
+        let o = parse_send_options(&Value::Undefined).unwrap();
+        assert_eq!(o.base_url, "https://api.apiframe.ai");
+        assert_eq!(o.api_key, None);
+        assert_eq!(parse_send_options(&value(&json!({"apiKey": ""}))).unwrap().api_key, None);
+    }
+
+    #[test]
+    fn accepts_proxies_and_trims_slashes() {
+        for (given, kept) in [("https://example.com/apiframe/", "https://example.com/apiframe"), ("/api/", "/api"), ("http://127.0.0.1:8787", "http://127.0.0.1:8787")] {
+            assert_eq!(parse_send_options(&value(&json!({"baseUrl": given}))).unwrap().base_url, kept);
+        }
+        for bad in ["ftp://x", "api.apiframe.ai", "//evil.example", "https://x/?a=1", ""] {
+            let r = parse_send_options(&value(&json!({"baseUrl": bad}))).unwrap_err();
+            assert_eq!(r.errors[0].path, "options.baseUrl", "{bad}");
+        }
+    }
+
+    #[test]
+    fn idempotency_key_over_255_is_an_error() {
+        let r = parse_send_options(&value(&json!({"idempotencyKey": "k".repeat(256)}))).unwrap_err();
+        assert_eq!(r.error_codes(), ["IDEMPOTENCY_KEY_TOO_LONG"]);
+        assert!(parse_send_options(&value(&json!({"idempotencyKey": "k".repeat(255)}))).is_ok());
+        let r = parse_send_options(&value(&json!({"idempotencyKey": "a\nb"}))).unwrap_err();
+        assert_eq!(r.error_codes(), ["INVALID_OPTION"]);
+    }
+
+    #[test]
+    fn the_key_never_shows_in_errors_or_debug() {
+        let secret = "afk_live_secret\n";
+        let r = parse_send_options(&value(&json!({"apiKey": secret}))).unwrap_err();
+        assert!(!r.errors[0].message.contains("afk_live_secret"));
+        let o = parse_send_options(&value(&json!({"apiKey": "afk_live_secret"}))).unwrap();
+        assert!(!format!("{o:?}").contains("afk_live_secret"));
+    }
+
+    #[test]
+    fn wrong_types_name_the_option() {
+        let r = parse_send_options(&value(&json!({"apiKey": 5, "baseUrl": [], "idempotencyKey": true}))).unwrap_err();
+        let paths: Vec<_> = r.errors.iter().map(|i| i.path.as_str()).collect();
+        assert_eq!(paths, ["options.apiKey", "options.baseUrl", "options.idempotencyKey"]);
+        assert_eq!(parse_send_options(&value(&json!(3))).unwrap_err().errors[0].path, "options");
+    }
+}

@@ -1,0 +1,119 @@
+//! Finds `[Image N]` references in a prompt, and the near misses a person
+//! types when they mean one (`[image 1]`, `[Image1]`, `(Image 1)`, or a bare
+//! `Image 1`).
+//!
+//! The scan is a single pass over the bytes, looking for the word "image"
+//! in any case; no regex engine is linked into the wasm for it.
+
+/// One mention of an image in the prompt.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reference {
+    /// The number written, saturated at `u32::MAX` for absurd inputs.
+    pub number: u32,
+    /// Exactly `[Image N]` (capital I, one space, no leading zero).
+    pub canonical: bool,
+    /// Written inside `[]`, `()` or `{}` rather than as bare words.
+    pub bracketed: bool,
+    /// The text as written, for messages.
+    pub text: String,
+    /// Byte offset in the prompt.
+    pub start: usize,
+}
+
+/// All mentions of `image <digits>` in `prompt`, bracketed or not, in order.
+pub fn scan(prompt: &str) -> Vec<Reference> {
+    let bytes = prompt.as_bytes();
+    let mut found = Vec::new();
+    let mut i = 0;
+    while i + 5 <= bytes.len() {
+        if !bytes[i..i + 5].eq_ignore_ascii_case(b"image") {
+            i += 1;
+            continue;
+        }
+        let word_start = i == 0 || !bytes[i - 1].is_ascii_alphanumeric();
+        let mut j = i + 5;
+        while j < bytes.len() && bytes[j] == b' ' {
+            j += 1;
+        }
+        let spaces = j - (i + 5);
+        let digits_start = j;
+        let mut number: u32 = 0;
+        while j < bytes.len() && bytes[j].is_ascii_digit() {
+            number = number.saturating_mul(10).saturating_add(u32::from(bytes[j] - b'0'));
+            j += 1;
+        }
+        let digits = j - digits_start;
+        if !word_start || digits == 0 || spaces > 3 || bytes.get(j).is_some_and(u8::is_ascii_alphanumeric) {
+            i += 5;
+            continue;
+        }
+        let open = if i > 0 { Some(bytes[i - 1]) } else { None };
+        let close = bytes.get(j).copied();
+        let bracketed = matches!(
+            (open, close),
+            (Some(b'['), Some(b']')) | (Some(b'('), Some(b')')) | (Some(b'{'), Some(b'}'))
+        );
+        let (start, end) = if bracketed { (i - 1, j + 1) } else { (i, j) };
+        let canonical = bracketed
+            && open == Some(b'[')
+            && &bytes[i..i + 5] == b"Image"
+            && spaces == 1
+            && !(digits > 1 && bytes[digits_start] == b'0');
+        found.push(Reference {
+            number,
+            canonical,
+            bracketed,
+            text: prompt[start..end].to_string(),
+            start,
+        });
+        i = end;
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(prompt: &str) -> Vec<(u32, bool, bool, String)> {
+        scan(prompt).into_iter().map(|r| (r.number, r.canonical, r.bracketed, r.text)).collect()
+    }
+
+    #[test]
+    fn finds_canonical_references() {
+        assert_eq!(
+            summary("[Image 1] walks through the gate of [Image 2] at dusk"),
+            vec![(1, true, true, "[Image 1]".into()), (2, true, true, "[Image 2]".into())]
+        );
+    }
+
+    #[test]
+    fn finds_near_misses() {
+        assert_eq!(
+            summary("[image 1], [Image1], (Image 2), {IMAGE 3}, Image 4 and [Image 05]"),
+            vec![
+                (1, false, true, "[image 1]".into()),
+                (1, false, true, "[Image1]".into()),
+                (2, false, true, "(Image 2)".into()),
+                (3, false, true, "{IMAGE 3}".into()),
+                (4, false, false, "Image 4".into()),
+                (5, false, true, "[Image 05]".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn ignores_words_that_only_contain_image() {
+        assert!(scan("an imagery of horses, image quality, myimage1, Image 2x").is_empty());
+        assert!(scan("").is_empty());
+        assert!(scan("imag").is_empty());
+    }
+
+    #[test]
+    fn saturates_huge_numbers_and_survives_multibyte_text() {
+        let r = scan("é[Image 99999999999999999999]ü");
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].number, u32::MAX);
+        assert_eq!(r[0].start, 2);
+    }
+}

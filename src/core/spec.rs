@@ -1,0 +1,102 @@
+//! The model-spec table: every limit, enum, default and price of Happy
+//! Horse 1.1 in one place, as data.
+//!
+//! Checks, cost estimation, the capabilities export and the fake server all
+//! read these values; no other file repeats a number from the contract.
+//! Source: the `happyhorse-1.1` branch of `GenerateVideoRequest` in the
+//! provider's OpenAPI spec, and its published prices.
+
+/// One output resolution and what a second of it costs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    pub name: &'static str,
+    pub credits_per_second: u32,
+}
+
+/// Everything the package knows about one model.
+#[derive(Debug)]
+pub struct ModelSpec {
+    /// The wire value of `model`.
+    pub model: &'static str,
+    /// The key of the model's parameter block.
+    pub params_key: &'static str,
+    pub prompt_max_utf16: usize,
+    pub images_max: usize,
+    pub image_formats: &'static [&'static str],
+    pub image_min_side_px: u32,
+    pub resolutions: &'static [Resolution],
+    pub default_resolution: &'static str,
+    pub aspect_ratios: &'static [&'static str],
+    pub default_aspect_ratio: &'static str,
+    pub duration_min: u32,
+    pub duration_max: u32,
+    pub duration_default: u32,
+    pub seed_min: u32,
+    pub seed_max: u32,
+    pub webhook_events: &'static [&'static str],
+    /// Keys allowed at the top level of the body.
+    pub top_level_keys: &'static [&'static str],
+    /// Keys allowed inside the parameter block.
+    pub param_keys: &'static [&'static str],
+}
+
+impl ModelSpec {
+    pub fn resolution(&self, name: &str) -> Option<Resolution> {
+        self.resolutions.iter().copied().find(|r| r.name == name)
+    }
+}
+
+/// Happy Horse 1.1, the one model this package speaks.
+pub const HAPPYHORSE_11: ModelSpec = ModelSpec {
+    model: "happyhorse-1.1",
+    params_key: "happyhorse11Params",
+    prompt_max_utf16: 2500,
+    images_max: 9,
+    image_formats: &["jpg", "png", "bmp", "webp"],
+    image_min_side_px: 300,
+    resolutions: &[
+        Resolution { name: "720p", credits_per_second: 24 },
+        Resolution { name: "1080p", credits_per_second: 31 },
+    ],
+    default_resolution: "1080p",
+    aspect_ratios: &["16:9", "9:16", "1:1", "4:3", "3:4"],
+    default_aspect_ratio: "16:9",
+    duration_min: 3,
+    duration_max: 15,
+    duration_default: 5,
+    seed_min: 0,
+    seed_max: 2_147_483_647,
+    webhook_events: &["progress", "completed", "failed"],
+    top_level_keys: &["prompt", "model", "happyhorse11Params", "webhookUrl", "webhookEvents"],
+    param_keys: &["images", "resolution", "aspect_ratio", "duration", "seed"],
+};
+
+/// The service's production origin.
+pub const DEFAULT_BASE_URL: &str = "https://api.apiframe.ai";
+/// Path of the submit endpoint.
+pub const GENERATE_PATH: &str = "/v2/videos/generate";
+/// Path prefix of the job endpoint (`/v2/jobs/{id}`).
+pub const JOBS_PATH: &str = "/v2/jobs/";
+/// `Idempotency-Key` may be at most this many characters.
+pub const IDEMPOTENCY_KEY_MAX: usize = 255;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prices_match_the_published_rates() {
+        assert_eq!(HAPPYHORSE_11.resolution("720p").unwrap().credits_per_second, 24);
+        assert_eq!(HAPPYHORSE_11.resolution("1080p").unwrap().credits_per_second, 31);
+        assert!(HAPPYHORSE_11.resolution("4k").is_none());
+    }
+
+    #[test]
+    fn defaults_are_members_of_their_sets() {
+        let s = &HAPPYHORSE_11;
+        assert!(s.resolution(s.default_resolution).is_some());
+        assert!(s.aspect_ratios.contains(&s.default_aspect_ratio));
+        assert!((s.duration_min..=s.duration_max).contains(&s.duration_default));
+        assert!(s.top_level_keys.contains(&s.params_key));
+    }
+}

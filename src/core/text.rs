@@ -1,0 +1,97 @@
+//! Small string helpers for messages, kept free of `core::fmt` so the
+//! release wasm does not link the formatting machinery.
+
+use crate::core::value::push_u64;
+
+/// Concatenates `parts`.
+pub fn cat(parts: &[&str]) -> String {
+    let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        s.push_str(p);
+    }
+    s
+}
+
+/// `"value"` with quotes, for naming user input in messages. Long input is
+/// cut (on a character boundary) so a message stays readable.
+pub fn quoted(value: &str) -> String {
+    const MAX: usize = 60;
+    let mut s = String::from("\"");
+    if value.len() > MAX {
+        let mut end = MAX;
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        s.push_str(&value[..end]);
+        s.push('…');
+    } else {
+        s.push_str(value);
+    }
+    s.push('"');
+    s
+}
+
+/// Decimal text of `n`.
+pub fn num(n: u64) -> String {
+    let mut s = String::new();
+    push_u64(n, &mut s);
+    s
+}
+
+/// `"a", "b" or "c"` — a set of allowed values for a message.
+pub fn one_of(values: &[&str]) -> String {
+    let mut s = String::new();
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            s.push_str(if i + 1 == values.len() { " or " } else { ", " });
+        }
+        s.push('"');
+        s.push_str(v);
+        s.push('"');
+    }
+    s
+}
+
+/// Levenshtein distance of two short ASCII-ish strings, capped work: inputs
+/// longer than 64 bytes count as far apart.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() > 64 || b.len() > 64 {
+        return usize::MAX;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, &ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn helpers_format_without_fmt() {
+        assert_eq!(cat(&["a", "b", "c"]), "abc");
+        assert_eq!(num(2500), "2500");
+        assert_eq!(one_of(&["720p", "1080p"]), "\"720p\" or \"1080p\"");
+        assert_eq!(one_of(&["a", "b", "c"]), "\"a\", \"b\" or \"c\"");
+        assert_eq!(quoted("x"), "\"x\"");
+        let long = "é".repeat(100);
+        assert!(quoted(&long).ends_with("…\""));
+    }
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("image", "images"), 1);
+        assert_eq!(edit_distance("resolutoin", "resolution"), 2);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance(&"x".repeat(65), "x"), usize::MAX);
+    }
+}

@@ -1,0 +1,361 @@
+//! Every check of contract §2, applied to any value: errors for what the
+//! service would reject or could never do, warnings for what will run but
+//! probably not as intended. Limits come from [`crate::core::spec`].
+//!
+//! Code choice, for UI authors: a field with a set or range of values
+//! (`resolution`, `aspect_ratio`, `duration`, `seed`, `webhookEvents[i]`)
+//! reports any bad value — wrong type included — under its own `INVALID_*`
+//! code; `WRONG_TYPE` is for structural slips (a prompt that is not a
+//! string, `images` that is not an array, …).
+
+use crate::core::issue::{index_path, join_path, Code, Mode, Report};
+use crate::core::references::{self, Reference};
+use crate::core::spec::{ModelSpec, HAPPYHORSE_11};
+use crate::core::text::{cat, edit_distance, num, one_of, quoted};
+use crate::core::url::{self, UriError};
+use crate::core::value::Value;
+
+/// Checks `request` against Happy Horse 1.1. Answers for any value.
+pub fn validate(request: &Value) -> Report {
+    Checker { spec: &HAPPYHORSE_11, report: Report::default() }.run(request)
+}
+
+struct Checker {
+    spec: &'static ModelSpec,
+    report: Report,
+}
+
+impl Checker {
+    fn run(mut self, request: &Value) -> Report {
+        let Value::Object(props) = request else {
+            self.report.push(
+                "",
+                Code::NotAnObject,
+                cat(&["the request must be an object like { prompt: \"…\" }, got ", request.kind()]),
+            );
+            return self.report;
+        };
+        self.unknown_keys(props, "", self.spec.top_level_keys, self.spec.param_keys);
+        let prompt = self.prompt(request.get("prompt"));
+        self.model(request.get("model"));
+        let params_key = self.spec.params_key;
+        let mut image_count = Some(0);
+        if let Some(params) = request.get(params_key) {
+            image_count = self.params(params);
+        }
+        self.report.mode = image_count.map(Mode::for_image_count);
+        self.webhook_url(request.get("webhookUrl"));
+        self.webhook_events(request.get("webhookEvents"), request.get("webhookUrl").is_some());
+        if let (Some(prompt), Some(count)) = (prompt, image_count) {
+            self.references(prompt, count);
+        }
+        self.report
+    }
+
+    fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
+        self.report.push(path, Code::WrongType, cat(&["expected ", expected, ", got ", got.kind()]));
+    }
+
+    /// Flags keys not in `allowed`, with a did-you-mean for slips and for
+    /// keys that belong at the other level (`other_level`).
+    fn unknown_keys(&mut self, props: &[(String, Value)], at: &str, allowed: &[&str], other_level: &[&str]) {
+        for (key, _) in props {
+            if allowed.contains(&key.as_str()) {
+                continue;
+            }
+            let mut message = cat(&["unknown field ", &quoted(key)]);
+            if let Some(near) = closest(key, allowed) {
+                message.push_str(&cat(&["; did you mean \"", near, "\"?"]));
+            } else if let Some(near) = closest(key, other_level) {
+                let place = if at.is_empty() { join_path(self.spec.params_key, near) } else { near.to_string() };
+                message.push_str(&cat(&["; did you mean \"", &place, "\"? It belongs ", if at.is_empty() { "inside " } else { "at the top level, not inside " }, self.spec.params_key]));
+            } else {
+                message.push_str(&cat(&["; allowed here: ", &one_of(allowed)]));
+            }
+            self.report.push(join_path(at, key), Code::UnknownField, message);
+        }
+    }
+
+    fn prompt<'v>(&mut self, prompt: Option<&'v Value>) -> Option<&'v str> {
+        let Some(value) = prompt else {
+            self.report.push("prompt", Code::PromptMissing, "a prompt is required: describe the video to generate");
+            return None;
+        };
+        let Value::String(text) = value else {
+            self.wrong_type("prompt", "a string", value);
+            return None;
+        };
+        if text.trim().is_empty() {
+            self.report.push("prompt", Code::PromptEmpty, "the prompt is empty: describe the video to generate");
+        }
+        let units = text.encode_utf16().count();
+        if units > self.spec.prompt_max_utf16 {
+            self.report.push(
+                "prompt",
+                Code::PromptTooLong,
+                cat(&["the prompt is ", &num(units as u64), " characters long; the limit is ", &num(self.spec.prompt_max_utf16 as u64), " (counted as UTF-16 code units, like JavaScript's length)"]),
+            );
+        }
+        Some(text)
+    }
+
+    fn model(&mut self, model: Option<&Value>) {
+        match model {
+            None => {}
+            Some(Value::String(m)) if m == self.spec.model => {}
+            Some(Value::String(m)) => self.report.push(
+                "model",
+                Code::UnsupportedModel,
+                cat(&["model ", &quoted(m), " is not supported: this package speaks only \"", self.spec.model, "\" (or leave model out)"]),
+            ),
+            Some(other) => self.wrong_type("model", cat(&["the string \"", self.spec.model, "\""]).as_str(), other),
+        }
+    }
+
+    /// Checks the parameter block; returns the image count when it is known.
+    fn params(&mut self, params: &Value) -> Option<usize> {
+        let at = self.spec.params_key;
+        let Value::Object(props) = params else {
+            self.wrong_type(at, "an object", params);
+            return Some(0);
+        };
+        self.unknown_keys(props, at, self.spec.param_keys, self.spec.top_level_keys);
+        let count = match params.get("images") {
+            None => Some(0),
+            Some(images) => self.images(images),
+        };
+        if let Some(v) = params.get("resolution") {
+            let names: Vec<&str> = self.spec.resolutions.iter().map(|r| r.name).collect();
+            self.one_of_set(&join_path(at, "resolution"), v, &names, Code::InvalidResolution);
+        }
+        if let Some(v) = params.get("aspect_ratio") {
+            let path = join_path(at, "aspect_ratio");
+            self.one_of_set(&path, v, self.spec.aspect_ratios, Code::InvalidAspectRatio);
+            if count == Some(1) {
+                self.report.push(
+                    path,
+                    Code::AspectRatioIgnored,
+                    "aspect_ratio is ignored when animating a single image: the video keeps the image's own shape",
+                );
+            }
+        }
+        if let Some(v) = params.get("duration") {
+            let (min, max) = (self.spec.duration_min, self.spec.duration_max);
+            self.integer_in(&join_path(at, "duration"), v, min, max, Code::InvalidDuration, "duration must be a whole number of seconds from ");
+        }
+        if let Some(v) = params.get("seed") {
+            let (min, max) = (self.spec.seed_min, self.spec.seed_max);
+            self.integer_in(&join_path(at, "seed"), v, min, max, Code::InvalidSeed, "seed must be a whole number from ");
+        }
+        count
+    }
+
+    fn one_of_set(&mut self, path: &str, v: &Value, allowed: &[&str], code: Code) {
+        if v.as_str().is_some_and(|s| allowed.contains(&s)) {
+            return;
+        }
+        let got = match v {
+            Value::String(s) => quoted(s),
+            other => other.kind().to_string(),
+        };
+        self.report.push(path, code, cat(&["expected ", &one_of(allowed), ", got ", &got]));
+    }
+
+    fn integer_in(&mut self, path: &str, v: &Value, min: u32, max: u32, code: Code, lead: &str) {
+        let ok = matches!(v, Value::Number(n) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max));
+        if !ok {
+            let got = match v {
+                Value::Number(n) if n.is_finite() && n.fract() == 0.0 && n.abs() < 1e15 => {
+                    let mut s = if *n < 0.0 { String::from("-") } else { String::new() };
+                    s.push_str(&num(n.abs() as u64));
+                    s
+                }
+                Value::Number(n) if n.is_finite() => String::from("a fraction"),
+                other => other.kind().to_string(),
+            };
+            self.report.push(path, code, cat(&[lead, &num(min.into()), " to ", &num(max.into()), ", got ", &got]));
+        }
+    }
+
+    /// Checks `images`; returns the count when it is an array.
+    fn images(&mut self, images: &Value) -> Option<usize> {
+        let path = join_path(self.spec.params_key, "images");
+        let Value::Array(items) = images else {
+            self.wrong_type(&path, "an array of image URLs", images);
+            return None;
+        };
+        if items.len() > self.spec.images_max {
+            self.report.push(
+                path.as_str(),
+                Code::TooManyImages,
+                cat(&["at most ", &num(self.spec.images_max as u64), " images are allowed, got ", &num(items.len() as u64)]),
+            );
+        }
+        for (i, item) in items.iter().enumerate() {
+            let item_path = index_path(&path, i);
+            let Value::String(s) = item else {
+                self.wrong_type(&item_path, "an image URL string", item);
+                continue;
+            };
+            self.image_url(&item_path, s);
+            if items[..i].iter().any(|earlier| earlier.as_str() == Some(s)) {
+                self.report.push(item_path, Code::DuplicateImage, "this image URL appears more than once; each copy counts as a separate image");
+            }
+        }
+        Some(items.len())
+    }
+
+    fn image_url(&mut self, path: &str, s: &str) {
+        let uri = match url::parse(s) {
+            Ok(uri) => uri,
+            Err(e) => {
+                self.report.push(path, Code::ImageNotUrl, uri_error_message(s, e, "image"));
+                return;
+            }
+        };
+        match uri.scheme.as_str() {
+            "blob" | "file" => self.report.push(
+                path,
+                Code::ImageLocalFile,
+                cat(&["a ", &uri.scheme, ": URL points at a file on this device; the service can never fetch it. Upload the image and use its https:// URL"]),
+            ),
+            "http" | "https" if uri.host.is_none_or(str::is_empty) => {
+                self.report.push(path, Code::ImageNotUrl, cat(&[&quoted(s), " has no host; use a full address like https://example.com/image.jpg"]))
+            }
+            "https" | "http" if uri.host.is_some_and(url::is_local_host) => self.report.push(
+                path,
+                Code::ImageUnreachable,
+                "this image is on localhost or a private network; the service cannot fetch it from the internet",
+            ),
+            "https" => {}
+            "http" => self.report.push(path, Code::ImageNotHttps, "this image URL is plain http:; the service may refuse to fetch it. Use https:"),
+            other => self.report.push(
+                path,
+                Code::ImageNotHttps,
+                cat(&["a ", other, ": URL is not a web address; the service may not fetch it. Upload the image and use its https:// URL"]),
+            ),
+        }
+    }
+
+    fn webhook_url(&mut self, v: Option<&Value>) {
+        let Some(v) = v else { return };
+        let Value::String(s) = v else {
+            self.wrong_type("webhookUrl", "a URL string", v);
+            return;
+        };
+        let uri = match url::parse(s) {
+            Ok(uri) => uri,
+            Err(e) => {
+                self.report.push("webhookUrl", Code::InvalidWebhookUrl, uri_error_message(s, e, "webhook"));
+                return;
+            }
+        };
+        let host = match (uri.scheme.as_str(), uri.host) {
+            ("http" | "https", Some(host)) if !host.is_empty() => host,
+            _ => {
+                self.report.push("webhookUrl", Code::InvalidWebhookUrl, "webhookUrl must be an absolute http(s) URL like https://example.com/hooks/video");
+                return;
+            }
+        };
+        if uri.scheme == "http" {
+            self.report.push("webhookUrl", Code::WebhookNotHttps, "webhookUrl is plain http:; job events would travel unencrypted. Use https:");
+        }
+        if url::is_local_host(host) {
+            self.report.push("webhookUrl", Code::WebhookUnreachable, "webhookUrl points at localhost or a private network; the service cannot reach it from the internet");
+        }
+    }
+
+    fn webhook_events(&mut self, v: Option<&Value>, has_url: bool) {
+        let Some(v) = v else { return };
+        let Value::Array(events) = v else {
+            self.wrong_type("webhookEvents", "an array of event names", v);
+            return;
+        };
+        if events.is_empty() {
+            self.report.push("webhookEvents", Code::WebhookEventsEmpty, cat(&["name at least one event: ", &one_of(self.spec.webhook_events), "; or leave webhookEvents out"]));
+        }
+        for (i, e) in events.iter().enumerate() {
+            self.one_of_set(&index_path("webhookEvents", i), e, self.spec.webhook_events, Code::InvalidWebhookEvent);
+        }
+        if !has_url {
+            self.report.push("webhookEvents", Code::WebhookEventsWithoutUrl, "webhookEvents has no effect without a webhookUrl");
+        }
+    }
+
+    fn references(&mut self, prompt: &str, image_count: usize) {
+        let mode = Mode::for_image_count(image_count);
+        let refs = references::scan(prompt);
+        let mut referenced = vec![false; image_count];
+        for r in &refs {
+            if !r.canonical {
+                if r.bracketed || mode == Mode::ReferenceToVideo {
+                    self.near_miss(r);
+                }
+                continue;
+            }
+            if image_count == 0 {
+                self.report.push(
+                    "prompt",
+                    Code::ImageReferenceWithoutImages,
+                    cat(&["the prompt refers to ", &r.text, " but the request has no images; add images or remove the reference"]),
+                );
+            } else if r.number == 0 || r.number as usize > image_count {
+                self.report.push(
+                    "prompt",
+                    Code::ImageReferenceOutOfRange,
+                    cat(&["the prompt refers to ", &r.text, " but there ", if image_count == 1 { "is only 1 image" } else { "are only " }, &if image_count == 1 { String::new() } else { cat(&[&num(image_count as u64), " images"]) }, "; references run from [Image 1] to [Image ", &num(image_count as u64), "]"]),
+                );
+            } else {
+                referenced[r.number as usize - 1] = true;
+            }
+        }
+        if mode == Mode::ReferenceToVideo {
+            let images_path = join_path(self.spec.params_key, "images");
+            for (i, seen) in referenced.iter().enumerate() {
+                if !*seen && i < self.spec.images_max {
+                    let label = cat(&["[Image ", &num(i as u64 + 1), "]"]);
+                    self.report.push(
+                        index_path(&images_path, i),
+                        Code::ImageNotReferenced,
+                        cat(&["the prompt never mentions ", &label, "; say how it should appear, e.g. \"", &label, " walks in\""]),
+                    );
+                }
+            }
+        }
+    }
+
+    fn near_miss(&mut self, r: &Reference) {
+        let canonical = cat(&["[Image ", &num(r.number.into()), "]"]);
+        self.report.push(
+            "prompt",
+            Code::ImageReferenceNearMiss,
+            cat(&[&quoted(&r.text), " looks like an image reference; the model only understands the exact form ", &canonical]),
+        );
+    }
+}
+
+/// The allowed key nearest to `key`: same letters ignoring case, `_` and
+/// `-`, or one or two edits away.
+fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let squash = |s: &str| -> String { s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect() };
+    let k = squash(key);
+    allowed
+        .iter()
+        .map(|a| (edit_distance(&k, &squash(a)), *a))
+        .filter(|(d, _)| *d <= 2)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, a)| a)
+}
+
+fn uri_error_message(s: &str, e: UriError, what: &str) -> String {
+    match e {
+        UriError::NotAbsolute => cat(&[&quoted(s), " is not an absolute URL; the ", what, " URL must start with https://"]),
+        UriError::Empty => cat(&[&quoted(s), " is not a complete URL"]),
+        UriError::BadAuthority => cat(&[&quoted(s), " has a malformed host or port"]),
+        UriError::BadCharacter(c) => {
+            let mut shown = String::new();
+            if c == ' ' { shown.push_str("a space") } else { shown.push('"'); shown.push(c); shown.push('"') }
+            cat(&[&quoted(s), " contains ", &shown, ", which a URL cannot hold; percent-encode it (e.g. with encodeURI)"])
+        }
+    }
+}
