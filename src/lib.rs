@@ -13,8 +13,6 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod http;
-#[cfg(target_arch = "wasm32")]
 mod wasm;
 
 pub use crate::core::{build_request, estimate, validate, Code, Estimate, HttpRequest, Issue, Mode, Report, Value};

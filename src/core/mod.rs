@@ -1,9 +1,11 @@
 //! The pure-Rust core: everything the package decides, with no wasm in
 //! sight. Each module is one noun; the wasm and http layers only call in.
 
+pub mod capabilities;
 pub mod cost;
 pub mod issue;
 pub mod options;
+pub mod output;
 pub mod references;
 pub mod request;
 pub mod spec;

@@ -359,3 +359,7 @@ fn uri_error_message(s: &str, e: UriError, what: &str) -> String {
         }
     }
 }
+
+#[cfg(test)]
+#[path = "validate_tests.rs"]
+mod tests;

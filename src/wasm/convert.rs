@@ -1,0 +1,102 @@
+//! Converting between JS values and the core's [`Value`].
+//!
+//! Inbound, any JS value is accepted: functions, symbols and BigInts become
+//! [`Value::Other`], cycles and absurd nesting are cut at a depth limit,
+//! huge arrays at a length limit, and throwing getters or Proxies read as
+//! "unreadable" instead of unwinding through wasm. Outbound, answers travel
+//! as one JSON text parsed by `JSON.parse`: a single boundary crossing, and
+//! plain objects on the JS side.
+
+use crate::core::Value;
+use wasm_bindgen::prelude::*;
+
+/// Deeper than any real request (which is three levels deep).
+const MAX_DEPTH: usize = 32;
+/// Far more items than any field allows (9 images, 3 events).
+const MAX_ITEMS: u32 = 10_000;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
+/// Reads `v` into a [`Value`]. Never throws, never panics.
+pub fn from_js(v: &JsValue) -> Value {
+    read(v, 0)
+}
+
+fn read(v: &JsValue, depth: usize) -> Value {
+    if let Some(s) = v.as_string() {
+        return Value::String(s);
+    }
+    if let Some(n) = v.as_f64() {
+        return Value::Number(n);
+    }
+    if let Some(b) = v.as_bool() {
+        return Value::Bool(b);
+    }
+    if v.is_undefined() {
+        return Value::Undefined;
+    }
+    if v.is_null() {
+        return Value::Null;
+    }
+    if v.is_bigint() {
+        return Value::Other("a BigInt");
+    }
+    if v.is_function() {
+        return Value::Other("a function");
+    }
+    if v.is_symbol() {
+        return Value::Other("a symbol");
+    }
+    if !v.is_object() {
+        return Value::Other("an unsupported value");
+    }
+    if depth >= MAX_DEPTH {
+        return Value::Other("a value nested too deeply (or a cycle)");
+    }
+    if js_sys::Array::is_array(v) {
+        return read_array(v, depth);
+    }
+    let Ok(keys) = object_keys(v) else {
+        return Value::Other("an unreadable object");
+    };
+    let mut props = Vec::with_capacity(keys.length() as usize);
+    for key in keys.iter() {
+        let Some(name) = key.as_string() else { continue };
+        let Ok(item) = js_sys::Reflect::get(v, &key) else {
+            props.push((name, Value::Other("an unreadable value")));
+            continue;
+        };
+        // JSON.stringify drops undefined properties; so do we.
+        if !item.is_undefined() {
+            props.push((name, read(&item, depth + 1)));
+        }
+    }
+    Value::Object(props)
+}
+
+fn read_array(v: &JsValue, depth: usize) -> Value {
+    let len = js_sys::Reflect::get(v, &JsValue::from_str("length")).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
+    if len > f64::from(MAX_ITEMS) {
+        return Value::Other("an array of more than 10000 items");
+    }
+    let len = len as u32;
+    let mut items = Vec::with_capacity(len as usize);
+    for i in 0..len {
+        match js_sys::Reflect::get_u32(v, i) {
+            Ok(item) => items.push(read(&item, depth + 1)),
+            Err(_) => items.push(Value::Other("an unreadable value")),
+        }
+    }
+    Value::Array(items)
+}
+
+/// Turns a core answer into a plain JS value.
+pub fn to_js(v: &Value) -> JsValue {
+    // The JSON text comes from our own writer, so parsing cannot fail; on the
+    // impossible failure answer `null` rather than panic.
+    js_sys::JSON::parse(&v.to_json()).unwrap_or(JsValue::NULL)
+}

@@ -1,0 +1,133 @@
+//! TypeScript declarations for every shape the exports take and return.
+//!
+//! Written by hand in a `typescript_custom_section` rather than derived
+//! with `tsify`: the JS shapes come from `core::output` (JSON text, not
+//! serde), so there is nothing for a derive to attach to, and this costs
+//! zero bytes of wasm. A JS test (`tests/node/types.test.mjs`) keeps the
+//! declared keys in step with what the exports return.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** Where a request is going: decided by how many images it has. */
+export type Mode = "text-to-video" | "image-to-video" | "reference-to-video";
+export type ResolutionName = "720p" | "1080p";
+export type AspectRatio = "16:9" | "9:16" | "1:1" | "4:3" | "3:4";
+export type WebhookEvent = "progress" | "completed" | "failed";
+
+/** The `happyhorse11Params` block of a request. */
+export interface HappyHorse11Params {
+  /** 0 images: text-to-video; 1: image-to-video; 2–9: reference-to-video. */
+  images?: string[];
+  resolution?: ResolutionName;
+  /** Ignored when animating exactly one image. */
+  aspect_ratio?: AspectRatio;
+  /** Whole seconds, 3–15; default 5. */
+  duration?: number;
+  /** 0–2147483647; the same seed gives the same result. */
+  seed?: number;
+}
+
+/** A request body exactly as the service takes it; `model` may be left out. */
+export interface VideoRequest {
+  prompt: string;
+  model?: "happyhorse-1.1";
+  happyhorse11Params?: HappyHorse11Params;
+  webhookUrl?: string;
+  webhookEvents?: WebhookEvent[];
+}
+
+/** One finding of a check. */
+export interface Issue {
+  /** Field path: "" for the request itself, "prompt", "happyhorse11Params.images[3]". */
+  path: string;
+  /** Stable code, e.g. "TOO_MANY_IMAGES" (see the README's table). */
+  code: string;
+  /** A sentence for people. */
+  message: string;
+}
+
+/** The answer of `validate`. */
+export interface Report {
+  /** `true` when there are no errors (warnings do not block). */
+  ok: boolean;
+  mode: Mode | null;
+  errors: Issue[];
+  warnings: Issue[];
+}
+
+/** The answer of `estimateCost`. */
+export interface Estimate {
+  credits: number;
+  creditsPerSecond: number;
+  seconds: number;
+  resolution: ResolutionName;
+  /** `true` when the request gives no duration and the default was used. */
+  assumedDuration: boolean;
+}
+
+/** Options of `buildRequest`. */
+export interface BuildOptions {
+  /** Sent as `X-API-Key`. Leave unset in pages: let your backend add it. */
+  apiKey?: string;
+  /** Default "https://api.apiframe.ai"; a same-origin path like "/api" works too. */
+  baseUrl?: string;
+  /** At most 255 characters; a fresh UUID v4 when left out. */
+  idempotencyKey?: string;
+}
+
+/** A request ready for `fetch(url, { method, headers, body })`. */
+export interface HttpRequest {
+  method: "POST";
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What Happy Horse 1.1 accepts and costs, for building controls. */
+export interface Capabilities {
+  model: "happyhorse-1.1";
+  paramsKey: "happyhorse11Params";
+  modes: Mode[];
+  resolutions: ResolutionName[];
+  defaultResolution: ResolutionName;
+  creditsPerSecond: Record<ResolutionName, number>;
+  aspectRatios: AspectRatio[];
+  defaultAspectRatio: AspectRatio;
+  duration: { min: number; max: number; default: number };
+  seed: { min: number; max: number };
+  images: { max: number; formats: string[]; minSidePx: number };
+  prompt: { minLength: number; maxLength: number; lengthUnit: "utf16" };
+  webhookEvents: WebhookEvent[];
+  idempotencyKeyMaxLength: number;
+  defaultBaseUrl: string;
+}
+
+export type ErrorCode =
+  | "INVALID_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "INSUFFICIENT_CREDITS"
+  | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "SERVER_ERROR" | "NETWORK"
+  | "TIMEOUT" | "ABORTED" | "JOB_FAILED" | "JOB_CANCELLED" | "BAD_RESPONSE";
+
+/** Every error the package throws or rejects with. `instanceof Error` holds. */
+export declare class HappyHorseError extends Error {
+  constructor(code: ErrorCode, message: string, fields?: Partial<HappyHorseError>);
+  name: "HappyHorseError";
+  code: ErrorCode;
+  /** HTTP status, when the service answered. */
+  status?: number;
+  /** Field-level problems (INVALID_REQUEST). */
+  issues?: Issue[];
+  /** The job concerned, when one was submitted (so it is never lost). */
+  jobId?: string;
+  /** The job's last state (JOB_FAILED, JOB_CANCELLED, TIMEOUT). */
+  job?: unknown;
+  /** The service's `x-request-id`, for support. */
+  requestId?: string;
+  /** Whether trying again later may succeed. */
+  retryable: boolean;
+  /** INSUFFICIENT_CREDITS only. */
+  creditsRequired?: number;
+  creditsAvailable?: number;
+}
+"#;
