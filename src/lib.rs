@@ -13,6 +13,7 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+#[doc(hidden)]
+pub mod wasm;
 
 pub use crate::core::{build_request, estimate, validate, Code, Estimate, HttpRequest, Issue, Mode, Report, Value};

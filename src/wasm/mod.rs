@@ -2,8 +2,11 @@
 //! [`convert`], calls the core, and maps failures to `HappyHorseError`s.
 //! No decisions are made here.
 
-mod checks;
-mod convert;
-mod error;
-mod request;
+//! Public only so the crate's own wasm tests can call the exports; JS users
+//! get them through the generated bindings.
+
+pub mod checks;
+pub mod convert;
+pub mod error;
+pub mod request;
 mod types;
