@@ -7,16 +7,24 @@ use wasm_bindgen::prelude::*;
 use super::convert::{from_js, to_js};
 use super::error::invalid_request;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The `BuildOptions` TypeScript type (declared in `types.rs`).
+    #[wasm_bindgen(typescript_type = "BuildOptions")]
+    pub type BuildOptions;
+}
+
 /// Validates and builds the submission; throws `HappyHorseError`
 /// (`INVALID_REQUEST`, with `issues`) when the request or options are bad.
 /// Without `idempotencyKey` a fresh UUID v4 is used.
 #[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "HttpRequest")]
 pub fn build_request(
     #[wasm_bindgen(unchecked_param_type = "unknown")] request: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "BuildOptions")] options: JsValue,
+    options: Option<BuildOptions>,
 ) -> Result<JsValue, JsValue> {
     let key = new_idempotency_key();
-    match crate::core::build_request(&from_js(&request), &from_js(&options), &key) {
+    let options = options.map_or(crate::core::Value::Undefined, |o| from_js(&o));
+    match crate::core::build_request(&from_js(&request), &options, &key) {
         Ok(r) => Ok(to_js(&output::http_request(&r))),
         Err(report) => Err(invalid_request(&report)),
     }

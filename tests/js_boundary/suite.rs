@@ -70,7 +70,7 @@ fn valid_and_invalid_bodies() {
 #[wasm_bindgen_test]
 fn build_request_throws_a_happyhorse_error_with_validates_issues() {
     let body = "({ prompt: '   ', happyhorse11Params: { images: Array(10).fill('https://example.com/a.jpg') } })";
-    let err = build_request(js(body), JsValue::UNDEFINED).unwrap_err();
+    let err = build_request(js(body), None).unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "name").as_string().unwrap(), "HappyHorseError");
     assert_eq!(get(&err, "code").as_string().unwrap(), "INVALID_REQUEST");
@@ -84,16 +84,16 @@ fn build_request_throws_a_happyhorse_error_with_validates_issues() {
 
 #[wasm_bindgen_test]
 fn build_request_builds_the_wire_request() {
-    let r = build_request(js("({ prompt: 'a horse' })"), js("({ baseUrl: 'https://proxy.example/apiframe/', idempotencyKey: 'k-1' })")).unwrap();
+    let r = build_request(js("({ prompt: 'a horse' })"), Some(js("({ baseUrl: 'https://proxy.example/apiframe/', idempotencyKey: 'k-1' })").into())).unwrap();
     assert_eq!(get(&r, "url").as_string().unwrap(), "https://proxy.example/apiframe/v2/videos/generate");
     assert_eq!(get(&r, "headers.Idempotency-Key").as_string().unwrap(), "k-1");
     assert!(get(&r, "headers.X-API-Key").is_undefined());
     assert_eq!(get(&r, "body").as_string().unwrap(), r#"{"model":"happyhorse-1.1","prompt":"a horse"}"#);
-    let generated = build_request(js("({ prompt: 'a horse' })"), JsValue::UNDEFINED).unwrap();
+    let generated = build_request(js("({ prompt: 'a horse' })"), None).unwrap();
     let key = get(&generated, "headers.Idempotency-Key").as_string().unwrap();
     assert_eq!(key.len(), 36);
     assert_eq!(&key[14..15], "4");
-    let again = build_request(js("({ prompt: 'a horse' })"), JsValue::UNDEFINED).unwrap();
+    let again = build_request(js("({ prompt: 'a horse' })"), None).unwrap();
     assert_ne!(get(&again, "headers.Idempotency-Key").as_string().unwrap(), key);
 }
 

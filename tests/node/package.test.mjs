@@ -1,0 +1,54 @@
+// The nodejs build through its real JS glue: what a Node user gets.
+import test from 'node:test';
+import assert from 'node:assert/strict';
+import { pkg } from './load.mjs';
+
+test('a valid request validates, prices and builds', () => {
+  const req = { prompt: 'A herd of horses thundering across desert dunes, dust trailing behind, golden hour', happyhorse11Params: { duration: 10 } };
+  const report = pkg.validate(req);
+  assert.deepEqual(report, { ok: true, mode: 'text-to-video', errors: [], warnings: [] });
+  assert.equal(pkg.estimateCost(req).credits, 310);
+  const http = pkg.buildRequest(req, { apiKey: 'afk_test' });
+  assert.equal(http.method, 'POST');
+  assert.equal(http.url, 'https://api.apiframe.ai/v2/videos/generate');
+  assert.equal(http.headers['X-API-Key'], 'afk_test');
+  assert.match(http.headers['Idempotency-Key'], /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.deepEqual(JSON.parse(http.body), { model: 'happyhorse-1.1', ...req });
+});
+
+test('an invalid request is refused with a HappyHorseError carrying the issues', () => {
+  const req = { prompt: '[Image 3] spins', happyhorse11Params: { images: ['https://example.com/a.jpg', 'blob:https://example.com/x'], seed: -1 } };
+  const report = pkg.validate(req);
+  assert.equal(report.ok, false);
+  assert.deepEqual(report.errors.map((i) => [i.path, i.code]), [
+    ['happyhorse11Params.images[1]', 'IMAGE_LOCAL_FILE'],
+    ['happyhorse11Params.seed', 'INVALID_SEED'],
+    ['prompt', 'IMAGE_REFERENCE_OUT_OF_RANGE'],
+  ]);
+  assert.throws(() => pkg.buildRequest(req, { apiKey: 'afk_secret_value' }), (err) => {
+    assert.ok(err instanceof Error);
+    assert.ok(err instanceof pkg.HappyHorseError);
+    assert.equal(err.name, 'HappyHorseError');
+    assert.equal(err.code, 'INVALID_REQUEST');
+    assert.equal(err.retryable, false);
+    assert.deepEqual(err.issues, report.errors);
+    assert.ok(!JSON.stringify(err).includes('afk_secret_value') && !err.message.includes('afk_secret_value'));
+    return true;
+  });
+});
+
+test('HappyHorseError is constructible by users too', () => {
+  const e = new pkg.HappyHorseError('TIMEOUT', 'took too long', { jobId: 'j1' });
+  assert.ok(e instanceof Error);
+  assert.equal(e.code, 'TIMEOUT');
+  assert.equal(e.jobId, 'j1');
+});
+
+test('validate never throws, whatever it is given', () => {
+  const weird = [undefined, null, 0, NaN, 10n, 'x', Symbol('s'), () => 1, [], new Map(), Object.create(null), { prompt: { toString() { throw new Error('x'); } } }];
+  for (const v of weird) {
+    const r = pkg.validate(v);
+    assert.equal(r.ok, false);
+    assert.ok(r.errors.length > 0);
+  }
+});
