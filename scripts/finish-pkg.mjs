@@ -1,19 +1,24 @@
-// Finishes a wasm-pack output folder: re-exports `HappyHorseError`.
+// Finishes the wasm-pack output folders.
 //
+// 1. Re-exports `HappyHorseError` from each build.
 // The class is defined in src/wasm/error.js (a wasm-bindgen snippet) because
 // a Rust struct cannot extend `Error`. wasm-bindgen imports it into the glue
 // but has no way to re-export an imported class, so this adds the one line
 // that does, for the ESM targets (web, bundler) and the CommonJS one (nodejs).
+// 2. Copies the nodejs build into <web-pkg>/node/ and adds an "exports" map
+//    to the package, so `import`/`require('happyhorse')` picks the nodejs
+//    build under Node and the web build everywhere else.
 // Idempotent: running it twice changes nothing.
-import { readFileSync, writeFileSync } from 'node:fs';
+//
+// usage: node scripts/finish-pkg.mjs <web-pkg-dir> [<nodejs-pkg-dir>]
+import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-const dir = process.argv[2];
-if (!dir) throw new Error('usage: node scripts/finish-pkg.mjs <pkg-dir>');
-const glue = path.join(dir, 'happyhorse.js');
-let js = readFileSync(glue, 'utf8');
-const marker = '// happyhorse: re-export of the error class';
-if (!js.includes(marker)) {
+function reexportError(dir) {
+  const glue = path.join(dir, 'happyhorse.js');
+  let js = readFileSync(glue, 'utf8');
+  const marker = '// happyhorse: re-export of the error class';
+  if (js.includes(marker)) return;
   if (/^import \{ HappyHorseError \} from /m.test(js)) {
     js += `\n${marker}\nexport { HappyHorseError };\n`;
   } else if (/^const \{ HappyHorseError \} = require\(/m.test(js)) {
@@ -22,4 +27,29 @@ if (!js.includes(marker)) {
     throw new Error(`${glue}: the HappyHorseError import was not found; did wasm-bindgen change its output?`);
   }
   writeFileSync(glue, js);
+}
+
+const [web, node] = process.argv.slice(2);
+if (!web) throw new Error('usage: node scripts/finish-pkg.mjs <web-pkg-dir> [<nodejs-pkg-dir>]');
+reexportError(web);
+if (node) {
+  reexportError(node);
+  const target = path.join(web, 'node');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(node, target, { recursive: true, filter: (src) => !/(package\.json|README\.md|LICENSE.*|\.gitignore)$/.test(src) });
+  // The web package is "type": "module"; the nodejs build is CommonJS.
+  writeFileSync(path.join(target, 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
+  const manifestPath = path.join(web, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  manifest.exports = {
+    '.': {
+      node: { types: './node/happyhorse.d.ts', default: './node/happyhorse.js' },
+      types: './happyhorse.d.ts',
+      default: './happyhorse.js',
+    },
+    './happyhorse_bg.wasm': './happyhorse_bg.wasm',
+    './package.json': './package.json',
+  };
+  manifest.files = [...new Set([...(manifest.files ?? []), 'node', 'snippets'])];
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
 }

@@ -337,7 +337,9 @@ impl Checker {
 /// The allowed key nearest to `key`: same letters ignoring case, `_` and
 /// `-`, or one or two edits away.
 fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    let squash = |s: &str| -> String { s.chars().filter(|c| *c != '_' && *c != '-').flat_map(char::to_lowercase).collect() };
+    // ASCII case folding only: keys are ASCII, and Unicode case tables would
+    // cost kilobytes of wasm.
+    let squash = |s: &str| -> String { s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect() };
     let k = squash(key);
     allowed
         .iter()

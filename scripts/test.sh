@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every test: native Rust (unit + property), the wasm boundary suite
+# under Node and headless Chromium, the Node tests of the built package
+# (including the differential test against ../shared/apiframe-openapi.json),
+# and the page tests in Chromium against the release build.
+# Installs what it needs first (scripts/setup.sh skips what is present).
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "setup"
+bash scripts/setup.sh --browser
+
+step "native tests (cargo test)"
+cargo test --workspace
+
+step "build the package (release, web + nodejs)"
+bash scripts/build.sh
+
+step "wasm boundary suite under Node"
+wasm-pack test --node
+
+step "wasm boundary suite in headless Chromium"
+wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
+
+step "Node and page tests (node --test)"
+node --test --test-concurrency=1 tests/node/ tests/page/
