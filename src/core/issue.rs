@@ -27,6 +27,8 @@ pub enum Code {
     ImageReferenceWithoutImages,
     IdempotencyKeyTooLong,
     InvalidOption,
+    /// A field the service itself rejected (a `400`'s `details`).
+    ServerRejected,
     // Warnings: it runs, but probably not as intended.
     AspectRatioIgnored,
     ImageNotReferenced,
@@ -63,6 +65,7 @@ impl Code {
             Code::ImageReferenceWithoutImages => "IMAGE_REFERENCE_WITHOUT_IMAGES",
             Code::IdempotencyKeyTooLong => "IDEMPOTENCY_KEY_TOO_LONG",
             Code::InvalidOption => "INVALID_OPTION",
+            Code::ServerRejected => "SERVER_REJECTED",
             Code::AspectRatioIgnored => "ASPECT_RATIO_IGNORED",
             Code::ImageNotReferenced => "IMAGE_NOT_REFERENCED",
             Code::ImageReferenceNearMiss => "IMAGE_REFERENCE_NEAR_MISS",

@@ -3,11 +3,15 @@
 
 pub mod capabilities;
 pub mod cost;
+pub mod failure;
 pub mod issue;
+pub mod job;
 pub mod options;
 pub mod output;
+pub mod poll;
 pub mod references;
 pub mod request;
+pub mod retry;
 pub mod spec;
 pub mod text;
 pub mod url;

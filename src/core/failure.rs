@@ -1,0 +1,191 @@
+//! What went wrong with a call, as the package reports it: a stable code
+//! (contract §3), whether trying again may help, and the service's own
+//! words. Maps HTTP answers to codes; the fetch layer adds network, abort
+//! and timeout failures.
+
+use crate::core::issue::{Code, Issue};
+use crate::core::text::cat;
+use crate::core::value::Value;
+
+/// The `code` of a `HappyHorseError`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorCode {
+    InvalidRequest,
+    Unauthorized,
+    Forbidden,
+    InsufficientCredits,
+    NotFound,
+    Conflict,
+    RateLimited,
+    ServerError,
+    Network,
+    Timeout,
+    Aborted,
+    JobFailed,
+    JobCancelled,
+    BadResponse,
+}
+
+impl ErrorCode {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidRequest => "INVALID_REQUEST",
+            ErrorCode::Unauthorized => "UNAUTHORIZED",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::InsufficientCredits => "INSUFFICIENT_CREDITS",
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::RateLimited => "RATE_LIMITED",
+            ErrorCode::ServerError => "SERVER_ERROR",
+            ErrorCode::Network => "NETWORK",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::Aborted => "ABORTED",
+            ErrorCode::JobFailed => "JOB_FAILED",
+            ErrorCode::JobCancelled => "JOB_CANCELLED",
+            ErrorCode::BadResponse => "BAD_RESPONSE",
+        }
+    }
+}
+
+/// A failed call, before it becomes a JS error.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failure {
+    pub code: ErrorCode,
+    pub message: String,
+    pub status: Option<u16>,
+    pub retryable: bool,
+    pub issues: Vec<Issue>,
+    pub request_id: Option<String>,
+    /// From `Retry-After`, when the service sent one.
+    pub retry_after_ms: Option<f64>,
+    pub credits_required: Option<f64>,
+    pub credits_available: Option<f64>,
+}
+
+impl Failure {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            status: None,
+            retryable: matches!(code, ErrorCode::Network | ErrorCode::RateLimited | ErrorCode::ServerError),
+            issues: Vec::new(),
+            request_id: None,
+            retry_after_ms: None,
+            credits_required: None,
+            credits_available: None,
+        }
+    }
+}
+
+/// Statuses worth retrying: 408, 429 and every 5xx.
+pub fn is_retryable_status(status: u16) -> bool {
+    status == 408 || status == 429 || (500..600).contains(&status)
+}
+
+/// The failure for a non-2xx answer. `body` is the parsed JSON body, or
+/// `Value::Undefined` when it was not JSON.
+pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_after_ms: Option<f64>) -> Failure {
+    let code = match status {
+        400 | 422 => ErrorCode::InvalidRequest,
+        401 => ErrorCode::Unauthorized,
+        402 => ErrorCode::InsufficientCredits,
+        403 => ErrorCode::Forbidden,
+        404 => ErrorCode::NotFound,
+        409 => ErrorCode::Conflict,
+        429 => ErrorCode::RateLimited,
+        408 | 500..=599 => ErrorCode::ServerError,
+        _ => ErrorCode::InvalidRequest,
+    };
+    let server_message = body.get("error").and_then(Value::as_str).filter(|m| !m.is_empty());
+    let fallback = match code {
+        ErrorCode::Unauthorized => "the API key is missing or invalid",
+        ErrorCode::Forbidden => "the API key is inactive or lacks permission",
+        ErrorCode::InsufficientCredits => "insufficient credits",
+        ErrorCode::NotFound => "no such job",
+        ErrorCode::Conflict => "this Idempotency-Key was already used with a different request",
+        ErrorCode::RateLimited => "rate limited",
+        ErrorCode::ServerError => "the service is temporarily unavailable",
+        _ => "the service rejected the request",
+    };
+    let mut f = Failure::new(code, server_message.unwrap_or(fallback));
+    f.status = Some(status);
+    f.retryable = is_retryable_status(status);
+    f.request_id = request_id;
+    f.retry_after_ms = retry_after_ms;
+    if code == ErrorCode::InsufficientCredits {
+        let number = |k: &str| match body.get(k) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        };
+        f.credits_required = number("creditsRequired");
+        f.credits_available = number("creditsAvailable");
+    }
+    if let Some(Value::Object(details)) = body.get("details") {
+        for (path, messages) in details {
+            let list: Vec<&str> = match messages {
+                Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+                Value::String(s) => vec![s.as_str()],
+                _ => Vec::new(),
+            };
+            for m in if list.is_empty() { vec!["rejected by the service"] } else { list } {
+                f.issues.push(Issue { path: path.clone(), code: Code::ServerRejected, message: m.to_string() });
+            }
+        }
+    }
+    if f.status == Some(402) {
+        if let (Some(r), Some(a)) = (f.credits_required, f.credits_available) {
+            use crate::core::value::u64_text;
+            f.message = cat(&[&f.message, ": ", &u64_text(r.max(0.0) as u64), " credits required, ", &u64_text(a.max(0.0) as u64), " available"]);
+        }
+    }
+    f
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::testing::value;
+    use serde_json::json;
+
+    #[test]
+    fn statuses_map_to_contract_codes() {
+        let cases = [
+            (400, "INVALID_REQUEST", false),
+            (401, "UNAUTHORIZED", false),
+            (402, "INSUFFICIENT_CREDITS", false),
+            (403, "FORBIDDEN", false),
+            (404, "NOT_FOUND", false),
+            (409, "CONFLICT", false),
+            (408, "SERVER_ERROR", true),
+            (429, "RATE_LIMITED", true),
+            (500, "SERVER_ERROR", true),
+            (503, "SERVER_ERROR", true),
+            (418, "INVALID_REQUEST", false),
+        ];
+        for (status, code, retryable) in cases {
+            let f = from_status(status, &Value::Undefined, None, None);
+            assert_eq!((f.code.as_str(), f.retryable, f.status), (code, retryable, Some(status)), "{status}");
+        }
+    }
+
+    #[test]
+    fn validation_details_become_issues() {
+        let body = value(&json!({"error": "Validation failed", "details": {"happyhorse11Params.duration": ["Number must be less than or equal to 15"], "prompt": ["Required", "Too short"]}}));
+        let f = from_status(400, &body, Some("req-1".into()), None);
+        assert_eq!(f.message, "Validation failed");
+        assert_eq!(f.request_id.as_deref(), Some("req-1"));
+        let got: Vec<_> = f.issues.iter().map(|i| (i.path.as_str(), i.code.as_str(), i.message.as_str())).collect();
+        assert_eq!(got.len(), 3);
+        assert!(got.contains(&("happyhorse11Params.duration", "SERVER_REJECTED", "Number must be less than or equal to 15")));
+        assert!(got.contains(&("prompt", "SERVER_REJECTED", "Too short")));
+    }
+
+    #[test]
+    fn insufficient_credits_carries_the_figures() {
+        let body = value(&json!({"error": "Insufficient credits", "creditsRequired": 310, "creditsAvailable": 12}));
+        let f = from_status(402, &body, None, None);
+        assert_eq!((f.credits_required, f.credits_available), (Some(310.0), Some(12.0)));
+        assert_eq!(f.message, "Insufficient credits: 310 credits required, 12 available");
+    }
+}

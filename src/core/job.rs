@@ -1,0 +1,162 @@
+//! Reading the service's answers about jobs: `JobAccepted` from a submit
+//! and `Job` from a poll, normalised for callers (`id` → `jobId`, video
+//! URLs out of whatever shape `result` has).
+//!
+//! Unknown statuses pass through unchanged, so a status the service adds
+//! later reaches `onUpdate` instead of failing the wait.
+
+use crate::core::value::Value;
+
+/// The job states the service documents.
+pub const QUEUED: &str = "QUEUED";
+pub const PROCESSING: &str = "PROCESSING";
+pub const COMPLETED: &str = "COMPLETED";
+pub const FAILED: &str = "FAILED";
+pub const CANCELLED: &str = "CANCELLED";
+
+/// The answer of a submit (`202`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Accepted {
+    pub job_id: String,
+    pub status: String,
+}
+
+/// A job as the client reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Job {
+    pub job_id: String,
+    pub status: String,
+    /// 0–100, or `None` when the service does not say.
+    pub progress: Option<f64>,
+    pub video_urls: Vec<String>,
+    pub error: Option<String>,
+    pub credit_cost: Option<f64>,
+    /// The body as received, for fields this package does not model.
+    pub raw: Value,
+}
+
+impl Job {
+    /// Whether the job will not change any more.
+    pub fn is_final(&self) -> bool {
+        matches!(self.status.as_str(), COMPLETED | FAILED | CANCELLED)
+    }
+}
+
+/// Why an answer could not be read.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BadResponse(pub &'static str);
+
+fn non_empty_string(v: Option<&Value>) -> Option<String> {
+    v.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+pub fn parse_accepted(body: &Value) -> Result<Accepted, BadResponse> {
+    if !matches!(body, Value::Object(_)) {
+        return Err(BadResponse("the submit answer is not a JSON object"));
+    }
+    let job_id = non_empty_string(body.get("jobId")).ok_or(BadResponse("the submit answer has no jobId"))?;
+    let status = non_empty_string(body.get("status")).unwrap_or_else(|| QUEUED.to_string());
+    Ok(Accepted { job_id, status })
+}
+
+pub fn parse_job(body: &Value) -> Result<Job, BadResponse> {
+    if !matches!(body, Value::Object(_)) {
+        return Err(BadResponse("the job answer is not a JSON object"));
+    }
+    let job_id = non_empty_string(body.get("id"))
+        .or_else(|| non_empty_string(body.get("jobId")))
+        .ok_or(BadResponse("the job answer has no id"))?;
+    let status = non_empty_string(body.get("status")).ok_or(BadResponse("the job answer has no status"))?;
+    let progress = match body.get("progress") {
+        Some(Value::Number(p)) if p.is_finite() => Some(p.clamp(0.0, 100.0)),
+        _ => None,
+    };
+    let credit_cost = match body.get("creditCost") {
+        Some(Value::Number(c)) if c.is_finite() => Some(*c),
+        _ => None,
+    };
+    Ok(Job {
+        job_id,
+        status,
+        progress,
+        video_urls: video_urls(body.get("result")),
+        error: non_empty_string(body.get("error")),
+        credit_cost,
+        raw: body.clone(),
+    })
+}
+
+/// Video URLs from a `result` of any shape seen: a bare string,
+/// `{videoUrl}`, `{videoUrls: [...]}`, `{url}`, or an array of those.
+pub fn video_urls(result: Option<&Value>) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(r) = result {
+        collect_urls(r, &mut out, 0);
+    }
+    out
+}
+
+fn collect_urls(v: &Value, out: &mut Vec<String>, depth: usize) {
+    if depth > 3 {
+        return;
+    }
+    match v {
+        Value::String(s) if !s.is_empty() => {
+            if !out.contains(s) {
+                out.push(s.clone());
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|i| collect_urls(i, out, depth + 1)),
+        Value::Object(_) => {
+            for key in ["videoUrl", "videoUrls", "url", "urls", "video"] {
+                if let Some(inner) = v.get(key) {
+                    collect_urls(inner, out, depth + 1);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::testing::value;
+    use serde_json::json;
+
+    #[test]
+    fn reads_a_completed_job_with_either_result_shape() {
+        for result in [json!("https://cdn.example/v.mp4"), json!({"videoUrl": "https://cdn.example/v.mp4"}), json!([{"url": "https://cdn.example/v.mp4"}])] {
+            let j = parse_job(&value(&json!({"id": "j1", "status": "COMPLETED", "progress": 100, "result": result, "creditCost": 155, "error": null}))).unwrap();
+            assert_eq!(j.job_id, "j1");
+            assert_eq!(j.video_urls, ["https://cdn.example/v.mp4"]);
+            assert_eq!(j.credit_cost, Some(155.0));
+            assert!(j.is_final());
+            assert_eq!(j.error, None);
+        }
+    }
+
+    #[test]
+    fn progress_null_and_unknown_status_pass_through() {
+        let j = parse_job(&value(&json!({"id": "j", "status": "UPSCALING", "progress": null}))).unwrap();
+        assert_eq!((j.status.as_str(), j.progress, j.is_final()), ("UPSCALING", None, false));
+        let j = parse_job(&value(&json!({"id": "j", "status": "PROCESSING", "progress": 140}))).unwrap();
+        assert_eq!(j.progress, Some(100.0));
+    }
+
+    #[test]
+    fn malformed_answers_are_bad_responses() {
+        assert!(parse_job(&value(&json!([1]))).is_err());
+        assert!(parse_job(&value(&json!({"status": "QUEUED"}))).is_err());
+        assert!(parse_job(&value(&json!({"id": "x"}))).is_err());
+        assert!(parse_accepted(&value(&json!({"status": "QUEUED"}))).is_err());
+        let a = parse_accepted(&value(&json!({"jobId": "j9"}))).unwrap();
+        assert_eq!((a.job_id.as_str(), a.status.as_str()), ("j9", "QUEUED"));
+    }
+
+    #[test]
+    fn failed_job_keeps_its_error() {
+        let j = parse_job(&value(&json!({"id": "j", "status": "FAILED", "error": "content policy"}))).unwrap();
+        assert_eq!(j.error.as_deref(), Some("content policy"));
+    }
+}

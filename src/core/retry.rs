@@ -1,0 +1,165 @@
+//! When to try a call again and how long to wait first: exponential backoff
+//! with jitter, honouring `Retry-After`. Pure: the caller passes the clock
+//! reading and a random number, so tests are exact.
+//!
+//! Defaults: 2 retries (3 attempts), 500 ms doubling to at most 8 s, each
+//! delay drawn from [½, 1] of its step ("equal jitter": never hammering,
+//! never in lockstep with other clients). A `Retry-After` above 60 s is not
+//! waited out: the call fails with `RATE_LIMITED`/`SERVER_ERROR` and the
+//! error's `retryAfterMs` says when to come back.
+
+use crate::core::failure::Failure;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RetryPolicy {
+    /// Retries after the first attempt.
+    pub max_retries: u32,
+    pub base_delay_ms: f64,
+    pub max_delay_ms: f64,
+    /// The longest `Retry-After` the client waits out by itself.
+    pub max_retry_after_ms: f64,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy { max_retries: 2, base_delay_ms: 500.0, max_delay_ms: 8_000.0, max_retry_after_ms: 60_000.0 }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (0 for the first retry) after
+    /// `failure`, or `None` when the call should fail now. `random` is in
+    /// [0, 1).
+    pub fn delay(&self, retry: u32, failure: &Failure, random: f64) -> Option<f64> {
+        if !failure.retryable || retry >= self.max_retries {
+            return None;
+        }
+        let step = (self.base_delay_ms * 2f64.powi(retry.min(30) as i32)).min(self.max_delay_ms);
+        let backoff = step * (0.5 + 0.5 * random.clamp(0.0, 1.0));
+        match failure.retry_after_ms {
+            Some(ra) if ra > self.max_retry_after_ms => None,
+            Some(ra) => Some(ra.max(backoff.min(ra + 1_000.0))),
+            None => Some(backoff),
+        }
+    }
+}
+
+/// Milliseconds to wait from a `Retry-After` value: delta-seconds (`"3"`,
+/// fractions tolerated) or an HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`),
+/// relative to `now_ms` (Unix milliseconds). Past dates mean 0.
+pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        let mut whole = 0f64;
+        let mut frac = 0f64;
+        let mut scale = 1f64;
+        let mut seen_dot = false;
+        for b in v.bytes() {
+            if b == b'.' {
+                if seen_dot {
+                    return None;
+                }
+                seen_dot = true;
+            } else if seen_dot {
+                scale /= 10.0;
+                frac += f64::from(b - b'0') * scale;
+            } else {
+                whole = whole * 10.0 + f64::from(b - b'0');
+            }
+        }
+        return Some((whole + frac) * 1000.0);
+    }
+    http_date_ms(v).map(|t| (t - now_ms).max(0.0))
+}
+
+/// Unix milliseconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn http_date_ms(v: &str) -> Option<f64> {
+    let mut parts = v.split(' ').filter(|p| !p.is_empty());
+    let _weekday = parts.next()?;
+    let day: i64 = parse_int(parts.next()?)?;
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let month_name = parts.next()?;
+    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month_name))? as i64 + 1;
+    let year: i64 = parse_int(parts.next()?)?;
+    let mut hms = parts.next()?.split(':');
+    let (h, m, s) = (parse_int(hms.next()?)?, parse_int(hms.next()?)?, parse_int(hms.next()?)?);
+    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some(((days * 86_400 + h * 3_600 + m * 60 + s) * 1_000) as f64)
+}
+
+fn parse_int(s: &str) -> Option<i64> {
+    if s.is_empty() || s.len() > 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(s.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// well-known algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::failure::{from_status, ErrorCode};
+    use crate::core::value::Value;
+
+    fn failure(status: u16, retry_after_ms: Option<f64>) -> Failure {
+        from_status(status, &Value::Undefined, None, retry_after_ms)
+    }
+
+    #[test]
+    fn backs_off_exponentially_with_jitter_and_gives_up() {
+        let p = RetryPolicy::default();
+        let f = failure(503, None);
+        assert_eq!(p.delay(0, &f, 0.0), Some(250.0));
+        assert_eq!(p.delay(0, &f, 1.0), Some(500.0));
+        assert_eq!(p.delay(1, &f, 1.0), Some(1000.0));
+        assert_eq!(p.delay(2, &f, 1.0), None);
+        let long = RetryPolicy { max_retries: 10, ..p };
+        assert_eq!(long.delay(9, &f, 1.0), Some(8000.0));
+    }
+
+    #[test]
+    fn never_retries_other_4xx() {
+        let p = RetryPolicy::default();
+        for status in [400, 401, 402, 403, 404, 409] {
+            assert_eq!(p.delay(0, &failure(status, None), 0.5), None, "{status}");
+        }
+        assert!(p.delay(0, &failure(408, None), 0.5).is_some());
+        assert!(p.delay(0, &Failure::new(ErrorCode::Network, "x"), 0.5).is_some());
+        assert!(p.delay(0, &Failure::new(ErrorCode::Aborted, "x"), 0.5).is_none());
+    }
+
+    #[test]
+    fn honours_retry_after_but_not_forever() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.delay(0, &failure(429, Some(2000.0)), 0.0), Some(2000.0));
+        assert_eq!(p.delay(0, &failure(429, Some(0.0)), 1.0), Some(500.0));
+        assert_eq!(p.delay(0, &failure(429, Some(120_000.0)), 0.5), None);
+    }
+
+    #[test]
+    fn parses_retry_after_seconds_and_dates() {
+        assert_eq!(parse_retry_after("3", 0.0), Some(3000.0));
+        assert_eq!(parse_retry_after(" 0.5 ", 0.0), Some(500.0));
+        let now = days_from_civil(1994, 11, 6) as f64 * 86_400_000.0 + (8 * 3600 + 49 * 60 + 30) as f64 * 1000.0;
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(7000.0));
+        assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000.0), Some(0.0));
+        assert_eq!(parse_retry_after("soon", 0.0), None);
+        assert_eq!(parse_retry_after("1.2.3", 0.0), None);
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+}
