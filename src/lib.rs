@@ -13,6 +13,8 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
+mod http;
+#[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod wasm;
 

@@ -68,7 +68,10 @@ impl Failure {
             code,
             message: message.into(),
             status: None,
-            retryable: matches!(code, ErrorCode::Network | ErrorCode::RateLimited | ErrorCode::ServerError),
+            retryable: matches!(
+                code,
+                ErrorCode::Network | ErrorCode::RateLimited | ErrorCode::ServerError | ErrorCode::Timeout | ErrorCode::BadResponse
+            ),
             issues: Vec::new(),
             request_id: None,
             retry_after_ms: None,

@@ -2,6 +2,7 @@
 //! sight. Each module is one noun; the wasm and http layers only call in.
 
 pub mod capabilities;
+pub mod client_options;
 pub mod cost;
 pub mod failure;
 pub mod issue;
@@ -12,6 +13,7 @@ pub mod poll;
 pub mod references;
 pub mod request;
 pub mod retry;
+pub mod signature;
 pub mod spec;
 pub mod text;
 pub mod url;

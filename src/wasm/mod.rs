@@ -6,7 +6,10 @@
 //! get them through the generated bindings.
 
 pub mod checks;
+pub mod client;
 pub mod convert;
 pub mod error;
+pub mod job;
 pub mod request;
 mod types;
+pub mod webhook;

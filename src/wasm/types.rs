@@ -104,6 +104,81 @@ export interface Capabilities {
   defaultBaseUrl: string;
 }
 
+/** The answer of `submit`. */
+export interface Accepted {
+  jobId: string;
+  /** Almost always "QUEUED"; an idempotent replay may give the original job's status. */
+  status: string;
+}
+
+/** A job as the client reports it. */
+export interface Job {
+  /** The service's `id`. */
+  jobId: string;
+  /** "QUEUED" | "PROCESSING" | "COMPLETED" | "FAILED" | "CANCELLED", or a newer status passed through. */
+  status: string;
+  /** 0–100, or null when the service does not say. */
+  progress: number | null;
+  /** The result's video URLs, whatever shape `result` had. */
+  videoUrls: string[];
+  error?: string;
+  creditCost?: number;
+  /** The body as the service sent it. */
+  raw: unknown;
+}
+
+/** Options of `new Client()`. */
+export interface ClientOptions {
+  /** Sent as `X-API-Key`. Leave unset in pages: point `baseUrl` at your backend, which adds it. */
+  apiKey?: string;
+  /** Default "https://api.apiframe.ai"; a same-origin path like "/api/apiframe" works too. */
+  baseUrl?: string;
+  /** Retries after a network error, 408, 429 or 5xx; 0–10, default 2. */
+  maxRetries?: number;
+  /** Limit of each HTTP request in ms; default 30000. */
+  timeoutMs?: number;
+  /** Default limit of `waitForJob`/`generate` in ms; default 600000 (10 min). */
+  waitTimeoutMs?: number;
+  /** Poll at this fixed interval instead of the adaptive schedule. */
+  pollIntervalMs?: number;
+  /** Failed polls in a row that end a wait; default 5. */
+  maxPollFailures?: number;
+}
+
+export interface SubmitOptions {
+  signal?: AbortSignal;
+  /** At most 255 characters; a fresh UUID v4 when left out. Reused on every retry. */
+  idempotencyKey?: string;
+}
+
+export interface GetJobOptions {
+  signal?: AbortSignal;
+}
+
+export interface WaitOptions {
+  /** Aborts the in-flight poll and every timer at once (rejects with ABORTED). */
+  signal?: AbortSignal;
+  /** Called on each change of status or progress. */
+  onUpdate?: (job: Job) => void;
+  /** Rejects with TIMEOUT (carrying jobId) after this many ms. */
+  timeoutMs?: number;
+  /** Poll at this fixed interval instead of the adaptive schedule. */
+  pollIntervalMs?: number;
+}
+
+export interface GenerateOptions extends WaitOptions {
+  idempotencyKey?: string;
+}
+
+/** Arguments of `verifyWebhook`. */
+export interface WebhookInput {
+  apiKey: string;
+  /** The raw request body, exactly as received. */
+  body: string | Uint8Array | ArrayBuffer;
+  /** The `X-Webhook-Signature` header: "sha256=<hex>" or bare hex. */
+  signature: string;
+}
+
 export type ErrorCode =
   | "INVALID_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "INSUFFICIENT_CREDITS"
   | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "SERVER_ERROR" | "NETWORK"
@@ -121,11 +196,13 @@ export declare class HappyHorseError extends Error {
   /** The job concerned, when one was submitted (so it is never lost). */
   jobId?: string;
   /** The job's last state (JOB_FAILED, JOB_CANCELLED, TIMEOUT). */
-  job?: unknown;
+  job?: Job;
   /** The service's `x-request-id`, for support. */
   requestId?: string;
   /** Whether trying again later may succeed. */
   retryable: boolean;
+  /** From the service's Retry-After, when it sent one. */
+  retryAfterMs?: number;
   /** INSUFFICIENT_CREDITS only. */
   creditsRequired?: number;
   creditsAvailable?: number;
