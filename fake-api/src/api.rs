@@ -1,0 +1,125 @@
+//! The two routes of the service the package uses, as the provider's
+//! schema describes them: `POST /v2/videos/generate` and
+//! `GET /v2/jobs/{id}`, with its error envelopes.
+
+use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use crate::http::{Request, Response};
+use crate::jobs::{Job, Webhook};
+use crate::state::{Config, State};
+
+pub fn error(status: u16, message: &str) -> Response {
+    Response::json(status, &json!({ "error": message }))
+}
+
+/// 401/403 per the configured key, or `None` when the request may pass.
+pub fn check_key(config: &Config, req: &Request) -> Option<Response> {
+    let key = req.header("x-api-key");
+    if key == Some("afk_inactive") {
+        return Some(error(403, "API key is inactive"));
+    }
+    match (&config.api_key, key) {
+        (None, _) => None,
+        (Some(want), Some(got)) if want == got => None,
+        (Some(_), None) => Some(error(401, "Missing API key: pass it as the X-API-Key header")),
+        (Some(_), Some(_)) => Some(error(401, "Invalid API key")),
+    }
+}
+
+/// The service's 400 for a body our own core rejects, `details` keyed by
+/// JSON path. The wire requires `model` even though the package adds it.
+fn validation_error(body: &Value) -> Option<Response> {
+    let report = happyhorse::core::validate(&happyhorse::core::Value::from(body));
+    let mut details = serde_json::Map::new();
+    for issue in &report.errors {
+        let path = if issue.path.is_empty() { "(root)".to_string() } else { issue.path.clone() };
+        let list = details.entry(path).or_insert_with(|| json!([]));
+        if let Value::Array(items) = list {
+            items.push(json!(issue.message));
+        }
+    }
+    if body.is_object() && body.get("model").is_none() {
+        details.insert("model".into(), json!(["Required"]));
+    }
+    (!details.is_empty()).then(|| Response::json(400, &json!({ "error": "Validation failed", "details": details })))
+}
+
+pub fn submit(state: &Arc<Mutex<State>>, req: &Request, origin: &str) -> (Response, Option<Job>) {
+    let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
+        return (error(400, "Request body must be JSON"), None);
+    };
+    if let Some(r) = validation_error(&body) {
+        return (r, None);
+    }
+    let raw_body = String::from_utf8_lossy(&req.body).to_string();
+    let mut s = state.lock().expect("state lock");
+    let key = req.header("idempotency-key").map(str::to_string);
+    if let Some(k) = &key {
+        if k.chars().count() > happyhorse::core::spec::IDEMPOTENCY_KEY_MAX {
+            return (Response::json(400, &json!({"error": "Validation failed", "details": {"Idempotency-Key": ["String must contain at most 255 character(s)"]}})), None);
+        }
+        if let Some((seen_body, job_id)) = s.idempotency.get(k).cloned() {
+            if seen_body != raw_body {
+                return (error(409, "Idempotency-Key was already used with a different request body"), None);
+            }
+            let now = Instant::now();
+            let State { jobs, rng, .. } = &mut *s;
+            let status = jobs.get(&job_id).map(|j| j.snapshot(now, rng).status).unwrap_or_else(|| "QUEUED".into());
+            return (Response::json(202, &json!({ "jobId": job_id, "status": status })), None);
+        }
+    }
+    let credits = happyhorse::core::estimate(&happyhorse::core::Value::from(&body)).map(|e| e.credits).unwrap_or(0);
+    let webhook = body.get("webhookUrl").and_then(Value::as_str).map(|url| Webhook {
+        url: url.to_string(),
+        events: body
+            .get("webhookEvents")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+            .unwrap_or_else(|| vec!["completed".into(), "failed".into()]),
+        api_key: req.header("x-api-key").unwrap_or("").to_string(),
+    });
+    let id = s.rng.uuid();
+    let settings = s.settings.clone();
+    let job = Job::new(id.clone(), &body, &settings, credits, format!("{origin}/media/sample.webm"), webhook);
+    s.jobs.insert(id.clone(), job.clone());
+    if let Some(k) = key {
+        s.idempotency.insert(k, (raw_body, id.clone()));
+    }
+    (Response::json(202, &json!({ "jobId": id, "status": "QUEUED" })), Some(job))
+}
+
+fn looks_like_uuid(id: &str) -> bool {
+    id.len() == 36 && id.bytes().enumerate().all(|(i, b)| if matches!(i, 8 | 13 | 18 | 23) { b == b'-' } else { b.is_ascii_hexdigit() })
+}
+
+pub fn get_job(state: &Arc<Mutex<State>>, id: &str) -> Response {
+    if !looks_like_uuid(id) {
+        return error(400, "Invalid job id: expected a UUID");
+    }
+    let mut s = state.lock().expect("state lock");
+    let now = Instant::now();
+    let State { jobs, rng, .. } = &mut *s;
+    match jobs.get(id) {
+        Some(job) => {
+            let snap = job.snapshot(now, rng);
+            Response::json(200, &job.to_json(&snap))
+        }
+        None => error(404, "Job not found"),
+    }
+}
+
+/// Default bodies for injected error statuses, per the provider's schema.
+pub fn fault_body(status: u16) -> Value {
+    match status {
+        400 => json!({"error": "Validation failed", "details": {"prompt": ["Injected validation failure"]}}),
+        401 => json!({"error": "Invalid API key"}),
+        402 => json!({"error": "Insufficient credits", "creditsRequired": 310, "creditsAvailable": 12}),
+        403 => json!({"error": "API key is inactive"}),
+        404 => json!({"error": "Job not found"}),
+        409 => json!({"error": "Idempotency-Key was already used with a different request body"}),
+        429 => json!({"error": "Rate limit exceeded"}),
+        _ => json!({"error": "Service temporarily unavailable"}),
+    }
+}

@@ -1,0 +1,210 @@
+//! Jobs of the fake: created by a submit, they move QUEUED → PROCESSING
+//! (progress rising linearly, with noise) → COMPLETED, FAILED or CANCELLED
+//! on a virtual clock that runs `time_scale` times faster than real time.
+//!
+//! Markers in the prompt steer one job (handy from the demo page):
+//! `#fail`, `#cancel`, `#noprogress`, `#seconds=N` (virtual duration),
+//! `#status=NAME` (report an unknown status while processing),
+//! `#string-result` (a bare-string `result` instead of `{videoUrl}`).
+
+use serde_json::{json, Value};
+use std::time::Instant;
+
+use crate::clock::{iso8601, Rng};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Completed,
+    Failed,
+    Cancelled,
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Virtual seconds a job takes (queue included).
+    pub job_seconds: f64,
+    pub queue_seconds: f64,
+    /// Virtual seconds per real second.
+    pub time_scale: f64,
+    /// Progress noise, ± points.
+    pub noise: f64,
+    pub report_progress: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings { job_seconds: 180.0, queue_seconds: 5.0, time_scale: 1.0, noise: 3.0, report_progress: true }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Webhook {
+    pub url: String,
+    pub events: Vec<String>,
+    pub api_key: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Job {
+    pub id: String,
+    pub started: Instant,
+    pub created_unix_ms: u128,
+    pub seconds: f64,
+    pub queue_seconds: f64,
+    pub time_scale: f64,
+    pub noise: f64,
+    pub report_progress: bool,
+    pub outcome: Outcome,
+    pub odd_status: Option<String>,
+    pub string_result: bool,
+    pub credit_cost: u32,
+    pub input: Value,
+    pub webhook: Option<Webhook>,
+    pub video_url: String,
+}
+
+/// Where a job is at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    pub status: String,
+    pub progress: Option<u32>,
+    pub finished: bool,
+}
+
+fn marker<'a>(prompt: &'a str, name: &str) -> Option<&'a str> {
+    let tag = format!("#{name}");
+    let at = prompt.find(&tag)?;
+    let rest = &prompt[at + tag.len()..];
+    Some(rest.strip_prefix('=').map_or("", |v| v.split(|c: char| c.is_whitespace()).next().unwrap_or("")))
+}
+
+impl Job {
+    pub fn new(id: String, body: &Value, settings: &Settings, credit_cost: u32, video_url: String, webhook: Option<Webhook>) -> Job {
+        let prompt = body.get("prompt").and_then(Value::as_str).unwrap_or("");
+        let outcome = if marker(prompt, "fail").is_some() {
+            Outcome::Failed
+        } else if marker(prompt, "cancel").is_some() {
+            Outcome::Cancelled
+        } else {
+            Outcome::Completed
+        };
+        let seconds = marker(prompt, "seconds").and_then(|s| s.parse::<f64>().ok()).filter(|s| *s > 0.0).unwrap_or(settings.job_seconds);
+        Job {
+            id,
+            started: Instant::now(),
+            created_unix_ms: crate::clock::unix_ms(),
+            seconds,
+            queue_seconds: settings.queue_seconds.min(seconds / 2.0),
+            time_scale: settings.time_scale,
+            noise: settings.noise,
+            report_progress: settings.report_progress && marker(prompt, "noprogress").is_none(),
+            outcome,
+            odd_status: marker(prompt, "status").filter(|s| !s.is_empty()).map(str::to_string),
+            string_result: marker(prompt, "string-result").is_some(),
+            credit_cost,
+            input: body.clone(),
+            webhook,
+            video_url,
+        }
+    }
+
+    /// Virtual seconds since creation.
+    pub fn virtual_elapsed(&self, now: Instant) -> f64 {
+        now.duration_since(self.started).as_secs_f64() * self.time_scale
+    }
+
+    /// Real time at which the job ends.
+    pub fn real_seconds(&self) -> f64 {
+        self.seconds / self.time_scale
+    }
+
+    pub fn snapshot(&self, now: Instant, rng: &mut Rng) -> Snapshot {
+        let v = self.virtual_elapsed(now);
+        if v >= self.seconds {
+            let status = match self.outcome {
+                Outcome::Completed => "COMPLETED",
+                Outcome::Failed => "FAILED",
+                Outcome::Cancelled => "CANCELLED",
+            };
+            let progress = (self.outcome == Outcome::Completed).then_some(100);
+            return Snapshot { status: status.into(), progress: progress.filter(|_| self.report_progress), finished: true };
+        }
+        if v < self.queue_seconds {
+            return Snapshot { status: "QUEUED".into(), progress: self.report_progress.then_some(0), finished: false };
+        }
+        let linear = 100.0 * (v - self.queue_seconds) / (self.seconds - self.queue_seconds);
+        let noisy = (linear + (rng.next_f64() * 2.0 - 1.0) * self.noise).clamp(1.0, 99.0).round() as u32;
+        let status = self.odd_status.clone().unwrap_or_else(|| "PROCESSING".into());
+        Snapshot { status, progress: self.report_progress.then_some(noisy), finished: false }
+    }
+
+    /// The `Job` body of `GET /v2/jobs/{id}`, per the provider's schema.
+    pub fn to_json(&self, snap: &Snapshot) -> Value {
+        let completed = snap.status == "COMPLETED";
+        let result = if !completed {
+            Value::Null
+        } else if self.string_result {
+            json!(self.video_url)
+        } else {
+            json!({ "videoUrl": self.video_url })
+        };
+        let completed_at = snap.finished.then(|| iso8601(self.created_unix_ms + (self.real_seconds() * 1000.0) as u128));
+        json!({
+            "id": self.id,
+            "status": snap.status,
+            "model": happyhorse::core::HAPPYHORSE_11.model,
+            "progress": snap.progress,
+            "error": (snap.status == "FAILED").then_some("The model could not render this prompt (fake failure); credits were refunded."),
+            "creditCost": self.credit_cost,
+            "webhookStatus": self.webhook.as_ref().map(|_| "pending"),
+            "createdAt": iso8601(self.created_unix_ms),
+            "completedAt": completed_at,
+            "result": result,
+            "expired": false,
+            "input": self.input,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn job(prompt: &str) -> Job {
+        let settings = Settings { time_scale: 1000.0, ..Settings::default() };
+        Job::new("j".into(), &json!({"prompt": prompt}), &settings, 155, "http://x/v.webm".into(), None)
+    }
+
+    #[test]
+    fn moves_through_the_states() {
+        let j = job("a horse");
+        let mut rng = Rng(7);
+        let t0 = j.started;
+        assert_eq!(j.snapshot(t0, &mut rng).status, "QUEUED");
+        let mid = j.snapshot(t0 + Duration::from_millis(90), &mut rng);
+        assert_eq!(mid.status, "PROCESSING");
+        let p = mid.progress.unwrap();
+        assert!((40..=60).contains(&p), "{p}");
+        let end = j.snapshot(t0 + Duration::from_millis(181), &mut rng);
+        assert_eq!((end.status.as_str(), end.progress, end.finished), ("COMPLETED", Some(100), true));
+        assert_eq!(j.to_json(&end)["result"]["videoUrl"], "http://x/v.webm");
+    }
+
+    #[test]
+    fn markers_steer_a_job() {
+        let mut rng = Rng(7);
+        let f = job("x #fail");
+        let s = f.snapshot(f.started + Duration::from_secs(1), &mut rng);
+        assert_eq!(s.status, "FAILED");
+        assert!(f.to_json(&s)["error"].is_string());
+        let c = job("x #cancel");
+        assert_eq!(c.snapshot(c.started + Duration::from_secs(1), &mut rng).status, "CANCELLED");
+        let n = job("x #noprogress #seconds=20 #status=UPSCALING #string-result");
+        assert_eq!(n.seconds, 20.0);
+        let s = n.snapshot(n.started + Duration::from_millis(15), &mut rng);
+        assert_eq!((s.status.as_str(), s.progress), ("UPSCALING", None));
+        let done = n.snapshot(n.started + Duration::from_millis(25), &mut rng);
+        assert_eq!(n.to_json(&done)["result"], "http://x/v.webm");
+    }
+}
