@@ -1,0 +1,23 @@
+// Starts the fake Apiframe server (target/release/fake-apiframe, built by
+// scripts/build.sh) on a free port, for Node-side test files.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { root } from '../node/load.mjs';
+
+export async function startFake(extraArgs = []) {
+  const candidates = ['release', 'debug'].map((p) => path.join(root, 'target', p, 'fake-apiframe'));
+  const bin = candidates.find(existsSync);
+  if (!bin) throw new Error('fake-apiframe is not built: run scripts/build.sh');
+  const child = spawn(bin, ['--port', '0', '--www', path.join(root, 'www'), '--pkg', path.join(root, 'pkg'), '--media', path.join(root, 'fake-api', 'media'), ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = out.match(/listening on (http:\/\/[\d.:]+)/);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`fake-apiframe exited with ${code}: ${out}`)));
+  });
+  return { url, stop: () => child.kill() };
+}

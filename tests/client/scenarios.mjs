@@ -1,0 +1,236 @@
+// The client's behaviour against the fake Apiframe server, one scenario per
+// promise of the contract. Each runs unchanged in Node (the nodejs build)
+// and in headless Chromium (the web build, cross-origin to the fake), and
+// asserts on the fake's request log: what the client really sent.
+
+function fail(message) { throw new Error(message); }
+const assert = {
+  ok: (v, m) => v || fail(m || `expected truthy, got ${JSON.stringify(v)}`),
+  equal: (a, b, m) => a === b || fail(`${m ? m + ': ' : ''}expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`),
+  deepEqual: (a, b, m) => JSON.stringify(a) === JSON.stringify(b) || fail(`${m ? m + ': ' : ''}expected ${JSON.stringify(b)}, got ${JSON.stringify(a)}`),
+  async rejects(promise, check) {
+    try { await promise; } catch (e) { check(e); return e; }
+    fail('expected a rejection');
+  },
+};
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const HORSE = { prompt: 'A herd of horses thundering across desert dunes, dust trailing behind, golden hour', happyhorse11Params: { duration: 10 } };
+/** A "180 s" job that takes 0.3 s. */
+const FAST = { timeScale: 600, jobSeconds: 180, queueSeconds: 5, noise: 3, reportProgress: true };
+const QUICK_POLL = { pollIntervalMs: 60 };
+
+function client(ctx, extra = {}) {
+  return new ctx.hh.Client({ baseUrl: ctx.fake.baseUrl, ...extra });
+}
+
+function isHH(ctx, e, code) {
+  assert.ok(e instanceof Error, 'an Error');
+  assert.ok(e instanceof ctx.hh.HappyHorseError, 'a HappyHorseError');
+  assert.equal(e.code, code, `code (${e.message})`);
+}
+
+export const scenarios = {
+  async 'happy path: submit, updates in order, COMPLETED with a video URL'(ctx) {
+    await ctx.fake.config(FAST);
+    const updates = [];
+    const job = await client(ctx).generate(HORSE, { ...QUICK_POLL, onUpdate: (j) => updates.push(j) });
+    assert.equal(job.status, 'COMPLETED');
+    assert.equal(job.progress, 100);
+    assert.deepEqual(job.videoUrls, [`${ctx.fake.baseUrl}/media/sample.webm`]);
+    assert.equal(job.creditCost, 310);
+    assert.equal(job.raw.id, job.jobId);
+    const order = ['QUEUED', 'PROCESSING', 'COMPLETED'];
+    const seen = updates.map((u) => order.indexOf(u.status));
+    assert.ok(seen.every((s, i) => s >= 0 && (i === 0 || s >= seen[i - 1])), `statuses in order: ${updates.map((u) => u.status)}`);
+    assert.equal(updates[0].status, 'QUEUED');
+    assert.equal(updates.at(-1).status, 'COMPLETED');
+    assert.ok(updates.every((u) => u.jobId === job.jobId));
+    for (let i = 1; i < updates.length; i++) {
+      const [a, b] = [updates[i - 1], updates[i]];
+      assert.ok(a.status !== b.status || a.progress !== b.progress, 'onUpdate fires only on a change');
+    }
+    const log = await ctx.fake.apiLog();
+    assert.equal(log[0].method, 'POST');
+    assert.equal(log[0].path, '/v2/videos/generate');
+    assert.ok(/^[0-9a-f-]{36}$/.test(log[0].headers['idempotency-key']), 'an Idempotency-Key UUID');
+    assert.equal(log[0].headers['x-api-key'], undefined, 'no key header without apiKey');
+    assert.ok(log.slice(1).every((e) => e.method === 'GET' && e.path === `/v2/jobs/${job.jobId}`));
+    assert.equal(log.filter((e) => e.method === 'POST').length, 1);
+  },
+
+  async 'sends X-API-Key only when apiKey is set, and it is masked in the log'(ctx) {
+    await ctx.fake.config(FAST);
+    const accepted = await client(ctx, { apiKey: 'afk_test_123456' }).submit({ prompt: 'a horse' });
+    assert.equal(accepted.status, 'QUEUED');
+    const [post] = await ctx.fake.apiLog();
+    assert.equal(post.headers['x-api-key'], 'afk_…(15 chars)');
+  },
+
+  async 'FAILED job rejects with JOB_FAILED carrying the job and its error'(ctx) {
+    await ctx.fake.config(FAST);
+    const e = await assert.rejects(client(ctx).generate({ prompt: 'a horse #fail' }, QUICK_POLL), (e) => isHH(ctx, e, 'JOB_FAILED'));
+    assert.ok(/fake failure/.test(e.message), e.message);
+    assert.equal(e.job.status, 'FAILED');
+    assert.equal(e.job.jobId, e.jobId);
+    assert.ok(e.job.error.length > 0);
+  },
+
+  async 'CANCELLED job rejects with JOB_CANCELLED'(ctx) {
+    await ctx.fake.config(FAST);
+    const e = await assert.rejects(client(ctx).generate({ prompt: 'a horse #cancel' }, QUICK_POLL), (e) => isHH(ctx, e, 'JOB_CANCELLED'));
+    assert.equal(e.job.status, 'CANCELLED');
+  },
+
+  async '429 with Retry-After is honoured, under the same Idempotency-Key'(ctx) {
+    await ctx.fake.fault({ route: 'generate', kind: 'status', status: 429, retryAfter: '1' });
+    const accepted = await client(ctx).submit({ prompt: 'a horse' });
+    assert.ok(accepted.jobId);
+    const posts = (await ctx.fake.apiLog()).filter((e) => e.method === 'POST');
+    assert.deepEqual(posts.map((p) => p.status), [429, 202]);
+    assert.ok(posts[1].t - posts[0].t >= 950, `waited ${posts[1].t - posts[0].t} ms`);
+    assert.equal(posts[0].headers['idempotency-key'], posts[1].headers['idempotency-key']);
+  },
+
+  async '503 twice, then success: three attempts, one key, one job'(ctx) {
+    await ctx.fake.fault({ route: 'generate', kind: 'status', status: 503, count: 2 });
+    const accepted = await client(ctx).submit({ prompt: 'a horse' }, { idempotencyKey: 'order-42' });
+    const posts = (await ctx.fake.apiLog()).filter((e) => e.method === 'POST');
+    assert.deepEqual(posts.map((p) => p.status), [503, 503, 202]);
+    assert.ok(posts.every((p) => p.headers['idempotency-key'] === 'order-42'));
+    const again = await client(ctx).submit({ prompt: 'a horse' }, { idempotencyKey: 'order-42' });
+    assert.equal(again.jobId, accepted.jobId, 'the same key gives the same job');
+  },
+
+  async '401 is not retried'(ctx) {
+    await ctx.fake.fault({ route: 'generate', kind: 'status', status: 401 });
+    const e = await assert.rejects(client(ctx).submit({ prompt: 'a horse' }), (e) => isHH(ctx, e, 'UNAUTHORIZED'));
+    assert.equal(e.status, 401);
+    assert.equal(e.retryable, false);
+    assert.ok(/^req_/.test(e.requestId), `requestId ${e.requestId}`);
+    assert.equal((await ctx.fake.apiLog()).length, 1);
+  },
+
+  async '403 for an inactive key'(ctx) {
+    const e = await assert.rejects(client(ctx, { apiKey: 'afk_inactive' }).submit({ prompt: 'a horse' }), (e) => isHH(ctx, e, 'FORBIDDEN'));
+    assert.equal(e.status, 403);
+  },
+
+  async 'a POST whose answer is lost is retried under the same key and yields one job'(ctx) {
+    await ctx.fake.config(FAST);
+    await ctx.fake.fault({ route: 'generate', kind: 'drop-after' });
+    const accepted = await client(ctx).submit({ prompt: 'a horse' });
+    const posts = (await ctx.fake.apiLog()).filter((e) => e.method === 'POST');
+    assert.equal(posts.length, 2);
+    assert.equal(posts[0].status, 0, 'the first answer was never sent');
+    assert.equal(posts[0].headers['idempotency-key'], posts[1].headers['idempotency-key']);
+    const job = await client(ctx).waitForJob(accepted.jobId, QUICK_POLL);
+    assert.equal(job.jobId, accepted.jobId);
+  },
+
+  async 'abort mid-wait stops at once and sends no further request'(ctx) {
+    await ctx.fake.config({ ...FAST, timeScale: 30 });
+    const controller = new AbortController();
+    const c = client(ctx);
+    const { jobId } = await c.submit({ prompt: 'a horse' });
+    let updates = 0;
+    const waiting = c.waitForJob(jobId, { pollIntervalMs: 50, signal: controller.signal, onUpdate: () => { updates++; } });
+    while (updates < 2) await sleep(10);
+    controller.abort();
+    const t0 = Date.now();
+    const e = await assert.rejects(waiting, (e) => isHH(ctx, e, 'ABORTED'));
+    assert.ok(Date.now() - t0 < 200, 'rejected at once');
+    assert.equal(e.jobId, jobId, 'the job is not forgotten');
+    await sleep(50);
+    const before = (await ctx.fake.apiLog()).length;
+    await sleep(400);
+    assert.equal((await ctx.fake.apiLog()).length, before, 'no request after the abort');
+  },
+
+  async 'an already aborted signal sends nothing'(ctx) {
+    const controller = new AbortController();
+    controller.abort();
+    await assert.rejects(client(ctx).submit({ prompt: 'a horse' }, { signal: controller.signal }), (e) => isHH(ctx, e, 'ABORTED'));
+    assert.equal((await ctx.fake.apiLog()).length, 0);
+  },
+
+  async 'timeout carries the jobId and waitForJob resumes it'(ctx) {
+    await ctx.fake.config({ ...FAST, timeScale: 300 });
+    const c = client(ctx);
+    const e = await assert.rejects(c.generate({ prompt: 'a horse' }, { pollIntervalMs: 50, timeoutMs: 150 }), (e) => isHH(ctx, e, 'TIMEOUT'));
+    assert.ok(e.jobId, 'TIMEOUT carries the jobId');
+    const job = await c.waitForJob(e.jobId, QUICK_POLL);
+    assert.equal(job.status, 'COMPLETED');
+    assert.equal(job.jobId, e.jobId);
+  },
+
+  async 'transient poll errors do not end the wait'(ctx) {
+    await ctx.fake.config(FAST);
+    await ctx.fake.fault({ route: 'jobs', kind: 'status', status: 503, count: 2 });
+    const job = await client(ctx).generate({ prompt: 'a horse' }, QUICK_POLL);
+    assert.equal(job.status, 'COMPLETED');
+    const gets = (await ctx.fake.apiLog()).filter((e) => e.method === 'GET');
+    assert.deepEqual(gets.slice(0, 2).map((g) => g.status), [503, 503]);
+  },
+
+  async 'a 200 that is not JSON is BAD_RESPONSE after the allowed failures'(ctx) {
+    await ctx.fake.config(FAST);
+    const c = client(ctx, { maxPollFailures: 2 });
+    const { jobId } = await c.submit({ prompt: 'a horse' });
+    await ctx.fake.fault({ route: 'jobs', kind: 'nonjson', count: 5 });
+    const e = await assert.rejects(c.waitForJob(jobId, QUICK_POLL), (e) => isHH(ctx, e, 'BAD_RESPONSE'));
+    assert.equal(e.jobId, jobId);
+    assert.equal((await ctx.fake.apiLog()).filter((g) => g.method === 'GET').length, 2);
+    await ctx.fake.reset();
+    await ctx.fake.fault({ route: 'jobs', kind: 'malformed' });
+    await assert.rejects(client(ctx, { maxRetries: 0 }).getJob(jobId), (e) => isHH(ctx, e, 'BAD_RESPONSE'));
+  },
+
+  async 'an unknown status passes through to onUpdate'(ctx) {
+    await ctx.fake.config(FAST);
+    const statuses = [];
+    const job = await client(ctx).generate({ prompt: 'a horse #status=UPSCALING' }, { ...QUICK_POLL, onUpdate: (j) => statuses.push(j.status) });
+    assert.ok(statuses.includes('UPSCALING'), statuses.join());
+    assert.equal(job.status, 'COMPLETED');
+  },
+
+  async 'a bare-string result is read as a video URL too'(ctx) {
+    await ctx.fake.config(FAST);
+    const job = await client(ctx).generate({ prompt: 'a horse #string-result' }, QUICK_POLL);
+    assert.deepEqual(job.videoUrls, [`${ctx.fake.baseUrl}/media/sample.webm`]);
+    assert.equal(typeof job.raw.result, 'string');
+  },
+
+  async '402 gives INSUFFICIENT_CREDITS with the figures, not retried'(ctx) {
+    await ctx.fake.fault({ route: 'generate', kind: 'status', status: 402 });
+    const e = await assert.rejects(client(ctx).submit(HORSE), (e) => isHH(ctx, e, 'INSUFFICIENT_CREDITS'));
+    assert.equal(e.creditsRequired, 310);
+    assert.equal(e.creditsAvailable, 12);
+    assert.equal((await ctx.fake.apiLog()).length, 1);
+  },
+
+  async "a 400's details become issues"(ctx) {
+    await ctx.fake.fault({ route: 'generate', kind: 'status', status: 400 });
+    const e = await assert.rejects(client(ctx).submit(HORSE), (e) => isHH(ctx, e, 'INVALID_REQUEST'));
+    assert.deepEqual(e.issues, [{ path: 'prompt', code: 'SERVER_REJECTED', message: 'Injected validation failure' }]);
+    assert.equal(e.status, 400);
+  },
+
+  async 'an invalid request is refused before anything is sent'(ctx) {
+    const e = await assert.rejects(client(ctx).generate({ prompt: '[Image 2] runs' }), (e) => isHH(ctx, e, 'INVALID_REQUEST'));
+    assert.equal(e.issues[0].code, 'IMAGE_REFERENCE_WITHOUT_IMAGES');
+    assert.equal((await ctx.fake.apiLog()).length, 0);
+  },
+
+  async 'verifyWebhook checks an independently computed signature'(ctx) {
+    // HMAC-SHA256 keyed with SHA-256("afk_test") over '{"a":1}', from Node's crypto.
+    const signature = 'sha256=e87367b2ce92e59148884c5bf1c32134abf3e782e727da40018efc3b1650c566';
+    assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: '{"a":1}', signature }), true);
+    assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: '{"a":1}', signature: signature.slice(7).toUpperCase() }), true);
+    assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: new TextEncoder().encode('{"a":1}'), signature }), true);
+    assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_other', body: '{"a":1}', signature }), false);
+    assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: '{"a":2}', signature }), false);
+    assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: '{"a":1}', signature: 'sha256=zz' }), false);
+    await assert.rejects(ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: 5, signature }), (e) => isHH(ctx, e, 'INVALID_REQUEST'));
+  },
+};
