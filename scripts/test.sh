@@ -2,6 +2,7 @@
 # Runs every test: native Rust (unit + property), the wasm boundary suite
 # under Node and headless Chromium, the Node tests of the built package
 # (including the differential test against ../shared/apiframe-openapi.json),
+# the client scenarios against the fake API in Node, Chromium and a Worker,
 # and the page tests in Chromium against the release build.
 # Installs what it needs first (scripts/setup.sh skips what is present).
 set -euo pipefail
@@ -25,5 +26,5 @@ wasm-pack test --node
 step "wasm boundary suite in headless Chromium"
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
 
-step "Node and page tests (node --test)"
-node --test --test-concurrency=1 tests/node/ tests/page/
+step "Node, client (Node + Chromium + Worker) and page tests (node --test)"
+node --test --test-concurrency=1 tests/node/ tests/client/ tests/page/

@@ -52,3 +52,27 @@ test('validate never throws, whatever it is given', () => {
     assert.ok(r.errors.length > 0);
   }
 });
+
+test('Client refuses bad options with issues, and never echoes the key', () => {
+  assert.throws(() => new pkg.Client({ maxRetries: -1, baseUrl: 'ftp://x', apiKey: 'afk_secret\n' }), (err) => {
+    assert.equal(err.code, 'INVALID_REQUEST');
+    assert.deepEqual(err.issues.map((i) => i.path).sort(), ['options.apiKey', 'options.baseUrl', 'options.maxRetries']);
+    assert.ok(!JSON.stringify(err.issues).includes('afk_secret'));
+    return true;
+  });
+  const c = new pkg.Client();
+  assert.equal(typeof c.submit, 'function');
+});
+
+test('client methods reject (never throw synchronously) on bad per-call options', async () => {
+  const c = new pkg.Client({ baseUrl: 'http://127.0.0.1:9' });
+  await assert.rejects(c.waitForJob('x', { timeoutMs: -5 }), (e) => e.code === 'INVALID_REQUEST' && e.issues[0].path === 'options.timeoutMs');
+  await assert.rejects(c.submit({ prompt: 'x' }, { signal: 'nope' }), (e) => e.issues[0].path === 'options.signal');
+  await assert.rejects(c.generate({ prompt: 'x' }, { onUpdate: 5 }), (e) => e.issues[0].path === 'options.onUpdate');
+  await assert.rejects(c.submit({ prompt: 'x' }, { idempotencyKey: 'k'.repeat(256) }), (e) => e.issues[0].code === 'IDEMPOTENCY_KEY_TOO_LONG');
+});
+
+test('a network failure is NETWORK after the retries, and retryable', async () => {
+  const c = new pkg.Client({ baseUrl: 'http://127.0.0.1:9', maxRetries: 1 });
+  await assert.rejects(c.getJob('00000000-0000-4000-8000-000000000000'), (e) => e.code === 'NETWORK' && e.retryable === true && e.jobId === '00000000-0000-4000-8000-000000000000');
+});
