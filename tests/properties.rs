@@ -136,3 +136,12 @@ proptest! {
         let _ = happyhorse::core::parse_send_options(&opts);
     }
 }
+
+proptest! {
+    #[test]
+    fn any_bytes_probe_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..64), prefix in prop::sample::select(vec![&b"\x89PNG\r\n\x1a\n"[..], b"GIF8", b"BM", b"RIFF\0\0\0\0WEBPVP8X", b"RIFF\0\0\0\0WEBPVP8L", b"RIFF\0\0\0\0WEBPVP8 ", &[0xff, 0xd8][..], b""])) {
+        let mut data = prefix.to_vec();
+        data.extend_from_slice(&bytes);
+        let _ = happyhorse::core::image_probe::probe(&data);
+    }
+}

@@ -39,6 +39,11 @@ pub enum Code {
     WebhookNotHttps,
     WebhookUnreachable,
     WebhookEventsWithoutUrl,
+    // Warnings of `checkImage` (the file itself, as the browser sees it).
+    ImageUnreadable,
+    ImageUnsupportedFormat,
+    ImageFormatUnverified,
+    ImageTooSmall,
 }
 
 impl Code {
@@ -75,6 +80,10 @@ impl Code {
             Code::WebhookNotHttps => "WEBHOOK_NOT_HTTPS",
             Code::WebhookUnreachable => "WEBHOOK_UNREACHABLE",
             Code::WebhookEventsWithoutUrl => "WEBHOOK_EVENTS_WITHOUT_URL",
+            Code::ImageUnreadable => "IMAGE_UNREADABLE",
+            Code::ImageUnsupportedFormat => "IMAGE_UNSUPPORTED_FORMAT",
+            Code::ImageFormatUnverified => "IMAGE_FORMAT_UNVERIFIED",
+            Code::ImageTooSmall => "IMAGE_TOO_SMALL",
         }
     }
 
@@ -91,6 +100,10 @@ impl Code {
                 | Code::WebhookNotHttps
                 | Code::WebhookUnreachable
                 | Code::WebhookEventsWithoutUrl
+                | Code::ImageUnreadable
+                | Code::ImageUnsupportedFormat
+                | Code::ImageFormatUnverified
+                | Code::ImageTooSmall
         )
     }
 }

@@ -5,6 +5,7 @@ pub mod capabilities;
 pub mod client_options;
 pub mod cost;
 pub mod failure;
+pub mod image_probe;
 pub mod issue;
 pub mod job;
 pub mod options;

@@ -105,3 +105,22 @@ pub async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: 
         }
     }
 }
+
+/// The bytes at `url` (a plain GET, CORS mode), or `None` on any failure:
+/// network, CORS refusal, non-2xx status, timeout.
+pub async fn fetch_bytes(url: &str, timeout_ms: f64) -> Option<Vec<u8>> {
+    let controller = AbortController::new().ok()?;
+    let _timer = {
+        let controller = controller.clone();
+        Timeout::new(timeout_ms, move || controller.abort())
+    };
+    let init = RequestInit::new();
+    init.set_method("GET");
+    init.set_signal(Some(&controller.signal()));
+    let response: Response = JsFuture::from(global_fetch(url, &init).ok()?).await.ok()?.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}

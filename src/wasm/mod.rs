@@ -9,6 +9,7 @@ pub mod checks;
 pub mod client;
 pub mod convert;
 pub mod error;
+pub mod image;
 pub mod job;
 pub mod request;
 mod types;

@@ -170,6 +170,25 @@ export interface GenerateOptions extends WaitOptions {
   idempotencyKey?: string;
 }
 
+/** Options of `checkImage`. */
+export interface CheckImageOptions {
+  /** The image's index in `images`, so warnings carry its path. */
+  index?: number;
+}
+
+/** The answer of `checkImage` (browser-only). */
+export interface ImageCheck {
+  url: string;
+  /** `true` when there is no warning. */
+  ok: boolean;
+  /** "jpg" | "png" | "bmp" | "webp" | "gif", or null when the bytes could not be read. */
+  format: string | null;
+  width: number | null;
+  height: number | null;
+  /** IMAGE_UNREADABLE, IMAGE_UNSUPPORTED_FORMAT, IMAGE_FORMAT_UNVERIFIED, IMAGE_TOO_SMALL. */
+  warnings: Issue[];
+}
+
 /** Arguments of `verifyWebhook`. */
 export interface WebhookInput {
   apiKey: string;

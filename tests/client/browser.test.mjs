@@ -43,3 +43,24 @@ test('a whole job runs inside a Web Worker', async () => {
   const log = await fakeControl(fake.url).apiLog();
   assert.ok(log.some((e) => e.method === 'GET' && e.path === `/v2/jobs/${r.jobId}`));
 });
+
+test('checkImage reads format and size, and warns like the provider limits', async () => {
+  const r = await page.evaluate(async (fakeUrl) => {
+    const { checkImage } = await import('/pkg/happyhorse.js');
+    return {
+      jpg: await checkImage('/fake-api/media/castle.jpg'),
+      tiny: await checkImage(`${location.origin}/fake-api/media/tiny.png`, { index: 2 }),
+      crossOrigin: await checkImage(`${fakeUrl}/media/horse.png`),
+      missing: await checkImage(`${location.origin}/nope.png`, { index: 0 }),
+    };
+  }, fake.url);
+  assert.deepEqual({ ...r.jpg, url: undefined }, { url: undefined, ok: true, format: 'jpg', width: 800, height: 600, warnings: [] });
+  assert.equal(r.tiny.format, 'png');
+  assert.deepEqual(r.tiny.warnings.map((w) => [w.path, w.code]), [['happyhorse11Params.images[2]', 'IMAGE_TOO_SMALL']]);
+  // The fake's media has no CORS headers: the size comes from an <img>, the format stays unverified.
+  assert.equal(r.crossOrigin.format, null);
+  assert.deepEqual([r.crossOrigin.width, r.crossOrigin.height], [640, 360]);
+  assert.deepEqual(r.crossOrigin.warnings.map((w) => w.code), ['IMAGE_FORMAT_UNVERIFIED']);
+  assert.deepEqual(r.missing.warnings.map((w) => [w.path, w.code]), [['happyhorse11Params.images[0]', 'IMAGE_UNREADABLE']]);
+  assert.equal(r.missing.ok, false);
+});

@@ -1,7 +1,8 @@
-// Makes fake-api/media/sample.webm, the video the fake API returns as every
-// job's result: 3 s of a canvas animation recorded by Chromium's
-// MediaRecorder. Run once; the file is committed.
-//   node scripts/make-sample-video.mjs fake-api/media/sample.webm
+// Makes the media the fake API serves, drawn on a canvas in Chromium:
+// sample.webm (every job's result: 3 s recorded by MediaRecorder) and the
+// demo's example images horse.png (640×360), castle.jpg (800×600) and
+// tiny.png (200×150, too small for the model). Run once; the files are
+// committed.   node scripts/make-media.mjs fake-api/media
 import { chromium } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--autoplay-policy=no-user-gesture-required'] });
@@ -33,5 +34,18 @@ const b64 = await page.evaluate(async () => {
   const buf = new Uint8Array(await new Blob(chunks, { type: 'video/webm' }).arrayBuffer());
   let s = ''; for (const b of buf) s += String.fromCharCode(b); return btoa(s);
 });
-writeFileSync(process.argv[2], Buffer.from(b64, 'base64'));
+const dir = process.argv[2];
+writeFileSync(`${dir}/sample.webm`, Buffer.from(b64, 'base64'));
+const images = await page.evaluate(() => {
+  const draw = (w, h, hue, label, type) => {
+    const c = document.createElement('canvas'); c.width = w; c.height = h; const g = c.getContext('2d');
+    const bg = g.createLinearGradient(0, 0, w, h); bg.addColorStop(0, `hsl(${hue} 70% 60%)`); bg.addColorStop(1, `hsl(${hue + 40} 70% 35%)`);
+    g.fillStyle = bg; g.fillRect(0, 0, w, h);
+    g.fillStyle = 'rgba(255,255,255,.9)'; g.font = `bold ${Math.round(h / 8)}px sans-serif`; g.fillText(label, w * 0.06, h * 0.9);
+    g.fillStyle = 'rgba(30,20,10,.8)'; g.beginPath(); g.ellipse(w / 2, h / 2, w / 6, h / 8, 0, 0, 7); g.fill();
+    return c.toDataURL(type, 0.85).split(',')[1];
+  };
+  return { 'horse.png': draw(640, 360, 20, 'horse', 'image/png'), 'castle.jpg': draw(800, 600, 200, 'castle', 'image/jpeg'), 'tiny.png': draw(200, 150, 120, 'tiny', 'image/png') };
+});
+for (const [name, data] of Object.entries(images)) writeFileSync(`${dir}/${name}`, Buffer.from(data, 'base64'));
 await browser.close();
