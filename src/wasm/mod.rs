@@ -11,6 +11,7 @@ pub mod convert;
 pub mod error;
 pub mod image;
 pub mod job;
+pub mod references;
 pub mod request;
 mod types;
 pub mod webhook;

@@ -170,6 +170,18 @@ export interface GenerateOptions extends WaitOptions {
   idempotencyKey?: string;
 }
 
+/** One mention of an image in a prompt (`findImageReferences`). */
+export interface ImageReference {
+  /** As written: "[Image 2]", "(image 1)", "Image 3". */
+  text: string;
+  number: number;
+  /** Exactly `[Image N]`, the only form the model understands. */
+  canonical: boolean;
+  bracketed: boolean;
+  /** Offset in the prompt, in UTF-16 units (JS string index). */
+  index: number;
+}
+
 /** Options of `checkImage`. */
 export interface CheckImageOptions {
   /** The image's index in `images`, so warnings carry its path. */

@@ -5,11 +5,11 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import { root } from '../node/load.mjs';
 
-export async function startFake(extraArgs = []) {
+export async function startFake(extraArgs = [], env = {}) {
   const candidates = ['release', 'debug'].map((p) => path.join(root, 'target', p, 'fake-apiframe'));
   const bin = candidates.find(existsSync);
   if (!bin) throw new Error('fake-apiframe is not built: run scripts/build.sh');
-  const child = spawn(bin, ['--port', '0', '--www', path.join(root, 'www'), '--pkg', path.join(root, 'pkg'), '--media', path.join(root, 'fake-api', 'media'), ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(bin, ['--port', '0', '--www', path.join(root, 'www'), '--pkg', path.join(root, 'pkg'), '--media', path.join(root, 'fake-api', 'media'), ...extraArgs], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
   const url = await new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d) => {

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the package and starts the demo: the page (www/) and the local fake
+# Apiframe API on one origin, no key needed. Jobs run 12× faster than real
+# (a "180 s" job takes 15 s); the page's Connection panel switches to the
+# real service or your own proxy.
+#   PORT=8787 scripts/demo.sh
+#   scripts/demo.sh --upstream https://your-proxy.example   (proxy mode; see README)
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+
+bash scripts/setup.sh
+bash scripts/build.sh
+port="${PORT:-8787}"
+echo
+echo "Demo: open http://127.0.0.1:${port}/   (Ctrl+C stops it)"
+exec target/release/fake-apiframe --port "$port" --www www --pkg pkg --media fake-api/media --time-scale "${TIME_SCALE:-12}" "$@"
