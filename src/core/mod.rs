@@ -8,6 +8,7 @@ pub mod failure;
 pub mod image_probe;
 pub mod issue;
 pub mod job;
+pub mod json;
 pub mod options;
 pub mod output;
 pub mod poll;

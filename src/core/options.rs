@@ -90,8 +90,7 @@ fn check_base_url(b: &str) -> Option<String> {
         return header_safe(b).then(|| trimmed.to_string());
     }
     let uri = url::parse(b).ok()?;
-    let web = matches!(uri.scheme.as_str(), "http" | "https") && uri.host.is_some_and(|h| !h.is_empty());
-    (web && !b.contains('?') && !b.contains('#')).then(|| trimmed.to_string())
+    (uri.is_web() && !b.contains('?') && !b.contains('#')).then(|| trimmed.to_string())
 }
 
 #[cfg(test)]

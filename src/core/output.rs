@@ -23,6 +23,25 @@ pub fn issues(list: &[Issue]) -> Value {
     Value::Array(list.iter().map(issue).collect())
 }
 
+/// Issues packed for `wasm/output.js`: `path \u{1} code \u{1} message`,
+/// joined by `\u{2}` (`\u{3}` separates errors from warnings; none can occur in a path, a code or a message we
+/// write; user text quoted in messages has them replaced).
+pub fn pack_issues(list: &[Issue]) -> String {
+    let mut out = String::new();
+    for (n, i) in list.iter().enumerate() {
+        if n > 0 {
+            out.push('\u{2}');
+        }
+        for (k, part) in [i.path.as_str(), i.code.as_str(), i.message.as_str()].into_iter().enumerate() {
+            if k > 0 {
+                out.push('\u{1}');
+            }
+            out.extend(part.chars().map(|c| if matches!(c, '\u{1}' | '\u{2}' | '\u{3}') { '\u{fffd}' } else { c }));
+        }
+    }
+    out
+}
+
 pub fn report(r: &Report) -> Value {
     obj(vec![
         ("ok", Value::Bool(r.ok())),
@@ -65,6 +84,17 @@ mod tests {
             js,
             json!({"ok": false, "mode": "text-to-video", "errors": [{"path": "prompt", "code": "PROMPT_EMPTY", "message": r.errors[0].message}], "warnings": []})
         );
+    }
+
+    #[test]
+    fn packed_issues_split_back_into_fields() {
+        let r = crate::core::validate(&value(&json!({"prompt": "\u{1}\u{2}", "x": 1})));
+        let packed = pack_issues(&r.errors);
+        let issues: Vec<Vec<&str>> = packed.split('\u{2}').map(|i| i.split('\u{1}').collect()).collect();
+        assert_eq!(issues.len(), r.errors.len());
+        assert!(issues.iter().all(|i| i.len() == 3));
+        assert_eq!(issues[0], [r.errors[0].path.as_str(), r.errors[0].code.as_str(), r.errors[0].message.as_str()]);
+        assert_eq!(pack_issues(&[]), "");
     }
 
     #[test]

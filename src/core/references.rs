@@ -20,12 +20,38 @@ pub struct Reference {
     pub start: usize,
 }
 
+/// Index of the first `i` or `I`, eight bytes at a time (SWAR): a prompt
+/// is scanned on every keystroke, and most of it holds no "image".
+fn find_i(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut chunks = b.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(chunk);
+        // Folding case with | 0x20 maps 'I' to 'i'; a zero byte after the
+        // XOR marks a match.
+        let x = (u64::from_le_bytes(w) | 0x2020_2020_2020_2020) ^ (LO * u64::from(b'i'));
+        if (x.wrapping_sub(LO) & !x & HI) != 0 {
+            break;
+        }
+        at += 8;
+    }
+    b[at..].iter().position(|c| c | 0x20 == b'i').map(|p| at + p)
+}
+
 /// All mentions of `image <digits>` in `prompt`, bracketed or not, in order.
 pub fn scan(prompt: &str) -> Vec<Reference> {
     let bytes = prompt.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
     while i + 5 <= bytes.len() {
+        // Jump to the next 'i' or 'I': most of a prompt is skipped here.
+        match find_i(&bytes[i..bytes.len() - 4]) {
+            Some(skip) => i += skip,
+            None => break,
+        }
         if !bytes[i..i + 5].eq_ignore_ascii_case(b"image") {
             i += 1;
             continue;
@@ -107,6 +133,18 @@ mod tests {
         assert!(scan("an imagery of horses, image quality, myimage1, Image 2x").is_empty());
         assert!(scan("").is_empty());
         assert!(scan("imag").is_empty());
+    }
+
+    #[test]
+    fn find_i_matches_a_plain_search() {
+        let text = "xxxxxxxxxxxxxxxxIxxxxxxxxxi";
+        for start in 0..text.len() {
+            let b = &text.as_bytes()[start..];
+            assert_eq!(find_i(b), b.iter().position(|c| c | 0x20 == b'i'), "{start}");
+        }
+        assert_eq!(find_i(b"xxxxxxxxxxxxxxxxxxxxxxx"), None);
+        // 'I' | 0x20 == 'i', but so does 0x49 only: other bytes must not match.
+        assert_eq!(find_i(&[0x49u8 ^ 0x80; 20]), None);
     }
 
     #[test]

@@ -12,6 +12,18 @@ pub fn cat(parts: &[&str]) -> String {
     s
 }
 
+/// Length of `s` in UTF-16 code units (JS `length`), without decoding:
+/// every byte that starts a character counts one, and a 4-byte character
+/// (outside the BMP) one more.
+pub fn utf16_len(s: &str) -> usize {
+    if s.is_ascii() {
+        return s.len(); // word-at-a-time check: the common case is fast
+    }
+    let continuation = s.bytes().filter(|b| b & 0xc0 == 0x80).count();
+    let astral = s.bytes().filter(|&b| b >= 0xf0).count();
+    s.len() - continuation + astral
+}
+
 /// `"value"` with quotes, for naming user input in messages. Long input is
 /// cut (on a character boundary) so a message stays readable.
 pub fn quoted(value: &str) -> String {
@@ -85,6 +97,13 @@ mod tests {
         assert_eq!(quoted("x"), "\"x\"");
         let long = "é".repeat(100);
         assert!(quoted(&long).ends_with("…\""));
+    }
+
+    #[test]
+    fn utf16_len_matches_encode_utf16() {
+        for s in ["", "abc", "é", "🐎", "a🐎é中\u{10ffff}"] {
+            assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s}");
+        }
     }
 
     #[test]

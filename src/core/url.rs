@@ -10,11 +10,24 @@
 /// An absolute URI split into the parts the checks look at.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Uri<'a> {
-    /// Lower-cased scheme without the colon: `https`, `data`, `blob`.
-    pub scheme: String,
+    /// The scheme as written, without the colon (compare it with
+    /// [`Uri::is`], which ignores case).
+    pub scheme: &'a str,
     /// The host of an authority (`//host`), without port or brackets;
     /// `None` when the URI has no authority.
     pub host: Option<&'a str>,
+}
+
+impl Uri<'_> {
+    /// Whether the scheme is `name` (ASCII, any case).
+    pub fn is(&self, name: &str) -> bool {
+        self.scheme.eq_ignore_ascii_case(name)
+    }
+
+    /// Whether this is an http(s) URL with a non-empty host.
+    pub fn is_web(&self) -> bool {
+        (self.is("http") || self.is("https")) && self.host.is_some_and(|h| !h.is_empty())
+    }
 }
 
 /// Why a string is not an absolute URI.
@@ -161,7 +174,7 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
         }
         check_chars(hier, path_char)?;
     }
-    Ok(Uri { scheme: scheme.to_ascii_lowercase(), host })
+    Ok(Uri { scheme, host })
 }
 
 fn parse_authority(authority: &str) -> Result<&str, UriError> {
@@ -200,10 +213,15 @@ fn parse_authority(authority: &str) -> Result<&str, UriError> {
 /// on the internet cannot reach: `localhost`, loopback, RFC 1918, link-local,
 /// unspecified, IPv6 unique-local and link-local.
 pub fn is_local_host(host: &str) -> bool {
-    let lower = host.trim_end_matches('.').to_ascii_lowercase();
-    if lower == "localhost" || lower.ends_with(".localhost") || lower.ends_with(".local") {
+    let host = host.trim_end_matches('.');
+    let ends_with = |suffix: &str| host.len() >= suffix.len() && host.as_bytes()[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes());
+    if host.eq_ignore_ascii_case("localhost") || ends_with(".localhost") || ends_with(".local") {
         return true;
     }
+    if !host.contains(':') && !host.starts_with(|c: char| c.is_ascii_digit()) {
+        return false; // a name, not an address: the common case, no allocation
+    }
+    let lower = host.to_ascii_lowercase();
     if let Some([a, b, _, _]) = parse_ipv4(&lower) {
         return a == 127
             || a == 10
@@ -245,7 +263,7 @@ mod tests {
             assert!(parse(s).is_ok(), "{s}");
         }
         let u = parse("HTTPS://Example.com:443/x").unwrap();
-        assert_eq!(u.scheme, "https");
+        assert!(u.is("https") && u.is_web());
         assert_eq!(u.host, Some("Example.com"));
         assert_eq!(parse("data:x").unwrap().host, None);
     }
@@ -267,7 +285,7 @@ mod tests {
 
     #[test]
     fn knows_local_and_private_hosts() {
-        for h in ["localhost", "api.localhost", "127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.10", "169.254.1.1", "::1", "fd00::1", "fe80::1", "0.0.0.0", "printer.local"] {
+        for h in ["LocalHost", "API.LOCALHOST.", "localhost", "api.localhost", "127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.10", "169.254.1.1", "::1", "fd00::1", "fe80::1", "0.0.0.0", "printer.local"] {
             assert!(is_local_host(h), "{h}");
         }
         for h in ["example.com", "8.8.8.8", "172.32.0.1", "2001:db8::1", "192.169.0.1"] {

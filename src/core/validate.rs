@@ -11,7 +11,7 @@
 use crate::core::issue::{index_path, join_path, Code, Mode, Report};
 use crate::core::references::{self, Reference};
 use crate::core::spec::{ModelSpec, HAPPYHORSE_11};
-use crate::core::text::{cat, edit_distance, num, one_of, quoted};
+use crate::core::text::{cat, edit_distance, num, one_of, quoted, utf16_len};
 use crate::core::url::{self, UriError};
 use crate::core::value::Value;
 
@@ -88,7 +88,7 @@ impl Checker {
         if text.trim().is_empty() {
             self.report.push("prompt", Code::PromptEmpty, "the prompt is empty: describe the video to generate");
         }
-        let units = text.encode_utf16().count();
+        let units = utf16_len(text);
         if units > self.spec.prompt_max_utf16 {
             self.report.push(
                 "prompt",
@@ -192,48 +192,49 @@ impl Checker {
             );
         }
         for (i, item) in items.iter().enumerate() {
-            let item_path = index_path(&path, i);
             let Value::String(s) = item else {
-                self.wrong_type(&item_path, "an image URL string", item);
+                self.wrong_type(&index_path(&path, i), "an image URL string", item);
                 continue;
             };
-            self.image_url(&item_path, s);
+            self.image_url(&path, i, s);
             if items[..i].iter().any(|earlier| earlier.as_str() == Some(s)) {
-                self.report.push(item_path, Code::DuplicateImage, "this image URL appears more than once; each copy counts as a separate image");
+                self.report.push(index_path(&path, i), Code::DuplicateImage, "this image URL appears more than once; each copy counts as a separate image");
             }
         }
         Some(items.len())
     }
 
-    fn image_url(&mut self, path: &str, s: &str) {
+    /// Checks image `i` of the list at `list_path`; its own path is only
+    /// built when there is something to say.
+    fn image_url(&mut self, list_path: &str, i: usize, s: &str) {
         let uri = match url::parse(s) {
+            Ok(uri) if uri.is("https") && uri.is_web() && !uri.host.is_some_and(url::is_local_host) => return,
             Ok(uri) => uri,
             Err(e) => {
-                self.report.push(path, Code::ImageNotUrl, uri_error_message(s, e, "image"));
+                self.report.push(index_path(list_path, i), Code::ImageNotUrl, uri_error_message(s, e, "image"));
                 return;
             }
         };
-        match uri.scheme.as_str() {
-            "blob" | "file" => self.report.push(
+        let path = &index_path(list_path, i);
+        let http = uri.is("http") || uri.is("https");
+        if uri.is("blob") || uri.is("file") {
+            self.report.push(
                 path,
                 Code::ImageLocalFile,
-                cat(&["a ", &uri.scheme, ": URL points at a file on this device; the service can never fetch it. Upload the image and use its https:// URL"]),
-            ),
-            "http" | "https" if uri.host.is_none_or(str::is_empty) => {
-                self.report.push(path, Code::ImageNotUrl, cat(&[&quoted(s), " has no host; use a full address like https://example.com/image.jpg"]))
-            }
-            "https" | "http" if uri.host.is_some_and(url::is_local_host) => self.report.push(
-                path,
-                Code::ImageUnreachable,
-                "this image is on localhost or a private network; the service cannot fetch it from the internet",
-            ),
-            "https" => {}
-            "http" => self.report.push(path, Code::ImageNotHttps, "this image URL is plain http:; the service may refuse to fetch it. Use https:"),
-            other => self.report.push(
+                cat(&["a ", uri.scheme, ": URL points at a file on this device; the service can never fetch it. Upload the image and use its https:// URL"]),
+            );
+        } else if http && !uri.is_web() {
+            self.report.push(path, Code::ImageNotUrl, cat(&[&quoted(s), " has no host; use a full address like https://example.com/image.jpg"]));
+        } else if http && uri.host.is_some_and(url::is_local_host) {
+            self.report.push(path, Code::ImageUnreachable, "this image is on localhost or a private network; the service cannot fetch it from the internet");
+        } else if uri.is("http") {
+            self.report.push(path, Code::ImageNotHttps, "this image URL is plain http:; the service may refuse to fetch it. Use https:");
+        } else if !http {
+            self.report.push(
                 path,
                 Code::ImageNotHttps,
-                cat(&["a ", other, ": URL is not a web address; the service may not fetch it. Upload the image and use its https:// URL"]),
-            ),
+                cat(&["a ", uri.scheme, ": URL is not a web address; the service may not fetch it. Upload the image and use its https:// URL"]),
+            );
         }
     }
 
@@ -250,14 +251,14 @@ impl Checker {
                 return;
             }
         };
-        let host = match (uri.scheme.as_str(), uri.host) {
-            ("http" | "https", Some(host)) if !host.is_empty() => host,
+        let host = match uri.host {
+            Some(host) if uri.is_web() => host,
             _ => {
                 self.report.push("webhookUrl", Code::InvalidWebhookUrl, "webhookUrl must be an absolute http(s) URL like https://example.com/hooks/video");
                 return;
             }
         };
-        if uri.scheme == "http" {
+        if uri.is("http") {
             self.report.push("webhookUrl", Code::WebhookNotHttps, "webhookUrl is plain http:; job events would travel unencrypted. Use https:");
         }
         if url::is_local_host(host) {

@@ -1,11 +1,14 @@
 //! Converting between JS values and the core's [`Value`].
 //!
-//! Inbound, any JS value is accepted: functions, symbols and BigInts become
-//! [`Value::Other`], cycles and absurd nesting are cut at a depth limit,
-//! huge arrays at a length limit, and throwing getters or Proxies read as
-//! "unreadable" instead of unwinding through wasm. Outbound, answers travel
-//! as one JSON text parsed by `JSON.parse`: a single boundary crossing, and
-//! plain objects on the JS side.
+//! Inbound, any JS value is accepted. The fast path is one crossing:
+//! `input.js` serialises the value as JSON (marking BigInts, functions,
+//! symbols, undefined items, NaN and huge arrays) and
+//! `core::json` reads it. When that throws (a cycle, a throwing getter, a
+//! Proxy, extreme nesting) the value is walked field by field instead, with
+//! the same limits: cycles and nesting cut at a depth limit, huge arrays at
+//! a length limit, unreadable parts named as such — never an exception
+//! unwinding through wasm. Outbound, answers travel as one JSON text parsed
+//! by `JSON.parse`: a single crossing, and plain objects on the JS side.
 
 use crate::core::Value;
 use wasm_bindgen::prelude::*;
@@ -21,9 +24,16 @@ extern "C" {
     fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
+#[wasm_bindgen(module = "/src/wasm/input.js")]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = toJson)]
+    fn to_json_bytes(v: &JsValue) -> Result<Vec<u8>, JsValue>;
+}
+
 /// Reads `v` into a [`Value`]. Never throws, never panics.
 pub fn from_js(v: &JsValue) -> Value {
-    read(v, 0)
+    let parsed = to_json_bytes(v).ok().and_then(|bytes| String::from_utf8(bytes).ok()).and_then(|text| crate::core::json::parse(&text));
+    parsed.unwrap_or_else(|| read(v, 0))
 }
 
 fn read(v: &JsValue, depth: usize) -> Value {

@@ -1,0 +1,17 @@
+// The mix of request bodies the validation benchmark runs: the contract's
+// examples, a 9-image reference body, and invalid ones.
+const img = (i) => `https://example.com/images/${i}.jpg`;
+export const bodies = [
+  { prompt: 'A herd of horses thundering across desert dunes, dust trailing behind, golden hour' },
+  { prompt: '[Image 1] walks through the gate of [Image 2] at dusk, cinematic tracking shot', happyhorse11Params: { images: [img(1), img(2)] } },
+  { prompt: 'A product hero shot of [Image 1] rotating slowly on a reflective surface, studio lighting', happyhorse11Params: { images: [img(1)] } },
+  { model: 'happyhorse-1.1', prompt: 'a cinematic sunrise over a futuristic cityscape, smooth camera push-in', happyhorse11Params: { images: ['https://example.com/input.jpg'], resolution: '1080p', aspect_ratio: '16:9', seed: 1 } },
+  {
+    prompt: '[Image 1] and [Image 2] meet [Image 3], [Image 4], [Image 5], [Image 6], [Image 7], [Image 8] and [Image 9] in a sunlit meadow, slow dolly shot',
+    happyhorse11Params: { images: Array.from({ length: 9 }, (_, i) => img(i + 1)), resolution: '720p', aspect_ratio: '9:16', duration: 10, seed: 42 },
+    webhookUrl: 'https://example.com/hooks/video', webhookEvents: ['completed', 'failed'],
+  },
+  { prompt: '', happyhorse11Params: { duration: 20 } },
+  { prompt: 'a horse', happyhorse11Params: { aspectRatio: '16:9', images: ['not a url'] } },
+  { prompt: 'x'.repeat(2600), happyhorse11Params: { resolution: '4k', seed: -1 } },
+];
