@@ -10,7 +10,7 @@ import path from 'node:path';
 import { startFake } from '../tests/client/fake.mjs';
 import { fakeControl } from '../tests/client/control.mjs';
 
-const SCALE = 30;
+const SCALE = 20;
 const JOBS = 100;
 
 /** Durations in seconds, bell-shaped over 60–300 (a seeded generator). */

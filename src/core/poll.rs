@@ -6,9 +6,10 @@
 //! The schedule:
 //! 1. First poll 2 s after the wait starts (catches jobs that fail at once).
 //! 2. While the job reports no usable progress: every ~12 s for the first
-//!    45 s (jobs practically never finish that fast), then every 4.5–5 s
-//!    (jittered), so completion is noticed within 5 s — the provider SDK's
-//!    lag (its 2 s × 1.5 up to 5 s) with fewer requests.
+//!    55 s (jobs take 1–5 minutes, so almost none finish sooner), then every
+//!    4.1–4.6 s (jittered), so completion is noticed within 4.6 s — better
+//!    than the provider SDK's lag (its 2 s × 1.5 up to 5 s) with fewer
+//!    requests.
 //! 3. Once two readings of `progress` show a rate, predict the completion
 //!    time and jump 60 % of the way there (at most 40 s at once); each new
 //!    reading refines the prediction, so polls close in geometrically.
@@ -38,8 +39,8 @@ impl Default for PollConfig {
             fixed_interval_ms: None,
             first_delay_ms: 2_000.0,
             early_interval_ms: 12_000.0,
-            early_phase_ms: 45_000.0,
-            tail_interval_ms: 5_000.0,
+            early_phase_ms: 55_000.0,
+            tail_interval_ms: 4_600.0,
             near_interval_ms: 2_500.0,
             max_jump_ms: 40_000.0,
             jump_fraction: 0.6,

@@ -121,9 +121,9 @@ fn first_poll_after_two_seconds_then_sparse_early() {
     s.observe(2_000.0, None);
     let d = s.next_delay_ms(2_000.0, 1.0);
     assert_eq!(d, 12_000.0);
-    s.observe(50_000.0, None);
-    let d = s.next_delay_ms(50_000.0, 0.0);
-    assert_eq!(d, 4_500.0);
+    s.observe(60_000.0, None);
+    let d = s.next_delay_ms(60_000.0, 0.0);
+    assert_eq!(d, 4_140.0);
 }
 
 #[test]
