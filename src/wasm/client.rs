@@ -14,7 +14,7 @@ use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
 use super::convert::from_js;
-use super::error::invalid_request;
+use super::error::{invalid_request, string_arg};
 use super::job::{accepted_to_js, client_error_to_js, job_to_js};
 use super::request::new_idempotency_key;
 
@@ -110,11 +110,13 @@ impl Client {
 
     /// The job's current state.
     #[wasm_bindgen(js_name = getJob, unchecked_return_type = "Promise<Job>")]
-    pub fn get_job(&self, #[wasm_bindgen(js_name = jobId)] job_id: String, options: Option<GetJobOptions>) -> js_sys::Promise {
+    pub fn get_job(&self, #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue, options: Option<GetJobOptions>) -> js_sys::Promise {
         let config = self.config.clone();
         let call = read_call_options(options.map(Into::into));
+        let job_id = string_arg(&job_id, "jobId");
         future_to_promise(async move {
             let call = call?;
+            let job_id = job_id?;
             let (job, raw) = flows::get_job(&config, &job_id, call.signal.as_ref()).await.map_err(reject)?;
             Ok(job_to_js(&job, &raw))
         })
@@ -125,14 +127,16 @@ impl Client {
     /// to resume), `ABORTED`, or the code of the last of too many failed
     /// polls in a row.
     #[wasm_bindgen(js_name = waitForJob, unchecked_return_type = "Promise<Job>")]
-    pub fn wait_for_job(&self, #[wasm_bindgen(js_name = jobId)] job_id: String, options: Option<WaitOptions>) -> js_sys::Promise {
+    pub fn wait_for_job(&self, #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue, options: Option<WaitOptions>) -> js_sys::Promise {
         let config = self.config.clone();
+        let job_id = string_arg(&job_id, "jobId");
         let prepared = read_call_options(options.map(Into::into)).and_then(|call| {
             let wait = parse_wait_options(&call.value, config.wait).map_err(|r| invalid_request(&r))?;
             Ok((call, wait))
         });
         future_to_promise(async move {
             let (call, wait) = prepared?;
+            let job_id = job_id?;
             let notify = notifier(call.on_update);
             let (job, raw) = flows::wait_for_job(&config, wait, &job_id, call.signal.as_ref(), None, &notify).await.map_err(reject)?;
             Ok(job_to_js(&job, &raw))

@@ -36,6 +36,17 @@ pub fn invalid_request(report: &Report) -> JsValue {
     err
 }
 
+/// The string in `value`, or an `INVALID_REQUEST` naming `path` — for
+/// exports whose argument must be a string (a job id, a URL, a prompt),
+/// so a number or `undefined` from JS gets a clear error, not garbage.
+pub fn string_arg(value: &JsValue, path: &str) -> Result<String, JsValue> {
+    value.as_string().ok_or_else(|| {
+        let mut r = Report::default();
+        r.push(path, crate::core::Code::WrongType, crate::core::text::cat(&[path, " must be a string"]));
+        invalid_request(&r)
+    })
+}
+
 /// "prompt: the prompt is empty (and 2 more problems)".
 fn summary(errors: &[Issue]) -> String {
     use crate::core::text::{cat, num};

@@ -46,7 +46,8 @@ async fn image_size(url: &str) -> Option<(u32, u32)> {
 
 /// Checks one image URL; resolves to `ImageCheck`. Browser-only.
 #[wasm_bindgen(js_name = checkImage, unchecked_return_type = "Promise<ImageCheck>")]
-pub fn check_image(url: String, options: Option<CheckImageOptions>) -> js_sys::Promise {
+pub fn check_image(#[wasm_bindgen(unchecked_param_type = "string")] url: JsValue, options: Option<CheckImageOptions>) -> js_sys::Promise {
+    let url = super::error::string_arg(&url, "url");
     let index = options
         .map(JsValue::from)
         .and_then(|o| js_sys::Reflect::get(&o, &JsValue::from_str("index")).ok())
@@ -57,6 +58,7 @@ pub fn check_image(url: String, options: Option<CheckImageOptions>) -> js_sys::P
         None => String::new(),
     };
     future_to_promise(async move {
+        let url = url?;
         let probed: Option<ImageInfo> = fetch_bytes(&url, TIMEOUT_MS).await.as_deref().and_then(probe);
         let (info, size) = match probed {
             Some(info) => (Some(info), Some((info.width, info.height))),

@@ -8,8 +8,10 @@ use wasm_bindgen::prelude::*;
 use super::error::set;
 
 /// Every mention of an image in `prompt`, canonical or near miss, in order.
+/// Throws `HappyHorseError` (`INVALID_REQUEST`) when `prompt` is not a string.
 #[wasm_bindgen(js_name = findImageReferences, unchecked_return_type = "ImageReference[]")]
-pub fn find_image_references(prompt: &str) -> JsValue {
+pub fn find_image_references(#[wasm_bindgen(unchecked_param_type = "string")] prompt: JsValue) -> Result<JsValue, JsValue> {
+    let prompt = &super::error::string_arg(&prompt, "prompt")?;
     let out = js_sys::Array::new();
     let mut utf16_at = 0usize;
     let mut byte_at = 0usize;
@@ -25,5 +27,5 @@ pub fn find_image_references(prompt: &str) -> JsValue {
         set(&o, "index", &JsValue::from_f64(utf16_at as f64));
         out.push(&o);
     }
-    out.into()
+    Ok(out.into())
 }
