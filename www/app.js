@@ -30,10 +30,7 @@ $('use-real').addEventListener('click', () => setConnection(caps.defaultBaseUrl,
 
 // ---------- controls from capabilities ----------
 function option(select, value, label) {
-  const o = document.createElement('option');
-  o.value = value;
-  o.textContent = label;
-  select.append(o);
+  select.append(Object.assign(document.createElement('option'), { value, textContent: label }));
 }
 for (const r of caps.resolutions) option($('resolution'), r, `${r} · ${caps.creditsPerSecond[r]} credits/s`);
 $('resolution').value = caps.defaultResolution;
@@ -57,35 +54,21 @@ for (const ev of caps.webhookEvents) {
 const imageChecks = new Map(); // url -> ImageCheck (or a pending promise)
 let imageSeq = 0;
 function imageRows() { return [...$('images').querySelectorAll(':scope > li')]; }
+/** An element with properties set (never innerHTML) and children appended. */
+function el(tag, props = {}, ...children) {
+  const node = Object.assign(document.createElement(tag), props);
+  node.append(...children);
+  return node;
+}
+
 function addImage(url = '') {
-  const li = document.createElement('li');
-  li.className = 'image-row field';
   const id = `image-${++imageSeq}`;
-  const thumb = document.createElement('img');
-  thumb.className = 'thumb';
-  thumb.alt = '';
-  thumb.className = 'thumb empty';
-  const body = document.createElement('div');
-  body.className = 'image-body';
-  const label = document.createElement('label');
-  label.htmlFor = id;
-  const tag = document.createElement('span');
-  tag.className = 'tag';
-  label.append('Image URL ', tag);
-  const input = document.createElement('input');
-  input.id = id;
-  input.type = 'url';
-  input.spellcheck = false;
-  input.placeholder = 'https://example.com/photo.jpg';
-  input.value = url;
-  const remove = document.createElement('button');
-  remove.type = 'button';
-  remove.className = 'remove';
-  remove.textContent = 'Remove';
-  const messages = document.createElement('ul');
-  messages.className = 'messages';
-  body.append(label, input, messages);
-  li.append(thumb, body, remove);
+  const thumb = el('img', { className: 'thumb empty', alt: '' });
+  const input = el('input', { id, type: 'url', spellcheck: false, placeholder: 'https://example.com/photo.jpg', value: url });
+  const label = el('label', { htmlFor: id }, 'Image URL ', el('span', { className: 'tag' }));
+  const remove = el('button', { type: 'button', className: 'remove', textContent: 'Remove' });
+  const body = el('div', { className: 'image-body' }, label, input, el('ul', { className: 'messages' }));
+  const li = el('li', { className: 'image-row field' }, thumb, body, remove);
   input.addEventListener('input', () => refresh());
   remove.addEventListener('click', () => { li.remove(); refresh(); $('add-image').focus(); });
   $('images').append(li);

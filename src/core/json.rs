@@ -91,7 +91,12 @@ impl Parser<'_> {
 
     fn value(&mut self, depth: usize) -> Option<Value> {
         self.ws();
-        match *self.b.get(self.i)? {
+        let first = *self.b.get(self.i)?;
+        if depth >= MAX_DEPTH && (first == b'{' || first == b'[') {
+            self.skip()?;
+            return Some(Value::Other("a value nested too deeply"));
+        }
+        match first {
             b'{' => self.object(depth),
             b'[' => self.array(depth),
             b'"' => self.string().map(Value::String),
@@ -137,10 +142,6 @@ impl Parser<'_> {
     }
 
     fn object(&mut self, depth: usize) -> Option<Value> {
-        if depth >= MAX_DEPTH {
-            self.skip()?;
-            return Some(Value::Other("a value nested too deeply"));
-        }
         self.i += 1;
         let mut props = Vec::new();
         if !self.eat(b'}') {
@@ -170,10 +171,6 @@ impl Parser<'_> {
     }
 
     fn array(&mut self, depth: usize) -> Option<Value> {
-        if depth >= MAX_DEPTH {
-            self.skip()?;
-            return Some(Value::Other("a value nested too deeply"));
-        }
         self.i += 1;
         let mut items = Vec::new();
         if !self.eat(b']') {
