@@ -37,9 +37,7 @@ fn plain_run(b: &[u8]) -> usize {
     let has_zero = |x: u64| x.wrapping_sub(LO) & !x & HI != 0;
     let mut at = 0;
     for chunk in b.chunks_exact(8) {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(w);
+        let x = crate::core::text::word(chunk);
         let below_space = x.wrapping_sub(LO * 0x20) & !x & HI != 0;
         if has_zero(x ^ (LO * u64::from(b'"'))) || has_zero(x ^ (LO * u64::from(b'\\'))) || below_space {
             break;

@@ -36,7 +36,11 @@ pub fn pack_issues(list: &[Issue]) -> String {
             if k > 0 {
                 out.push('\u{1}');
             }
-            out.extend(part.chars().map(|c| if matches!(c, '\u{1}' | '\u{2}' | '\u{3}') { '\u{fffd}' } else { c }));
+            if part.bytes().any(|b| matches!(b, 1..=3)) {
+                out.extend(part.chars().map(|c| if matches!(c, '\u{1}' | '\u{2}' | '\u{3}') { '\u{fffd}' } else { c }));
+            } else {
+                out.push_str(part); // the common case: one copy, no per-char work
+            }
         }
     }
     out

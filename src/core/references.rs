@@ -28,11 +28,9 @@ fn find_i(b: &[u8]) -> Option<usize> {
     let mut chunks = b.chunks_exact(8);
     let mut at = 0;
     for chunk in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(chunk);
         // Folding case with | 0x20 maps 'I' to 'i'; a zero byte after the
         // XOR marks a match.
-        let x = (u64::from_le_bytes(w) | 0x2020_2020_2020_2020) ^ (LO * u64::from(b'i'));
+        let x = (crate::core::text::word(chunk) | 0x2020_2020_2020_2020) ^ (LO * u64::from(b'i'));
         if (x.wrapping_sub(LO) & !x & HI) != 0 {
             break;
         }

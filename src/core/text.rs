@@ -12,6 +12,16 @@ pub fn cat(parts: &[&str]) -> String {
     s
 }
 
+/// The eight bytes of `chunk` as a little-endian word (for SWAR scans);
+/// shorter chunks are zero-padded.
+#[inline(always)]
+pub fn word(chunk: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(chunk) {
+        Ok(w) => u64::from_le_bytes(w),
+        Err(_) => chunk.iter().rev().fold(0, |acc, &b| acc << 8 | u64::from(b)),
+    }
+}
+
 /// Length of `s` in UTF-16 code units (JS `length`), without decoding:
 /// every byte that starts a character counts one, and a 4-byte character
 /// (outside the BMP) one more.
@@ -97,6 +107,12 @@ mod tests {
         assert_eq!(quoted("x"), "\"x\"");
         let long = "é".repeat(100);
         assert!(quoted(&long).ends_with("…\""));
+    }
+
+    #[test]
+    fn word_reads_little_endian() {
+        assert_eq!(word(b"\x01\x02\x03\x04\x05\x06\x07\x08"), 0x0807_0605_0403_0201);
+        assert_eq!(word(b"\x01\x02"), 0x0201);
     }
 
     #[test]
