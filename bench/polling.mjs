@@ -66,19 +66,29 @@ export async function measurePolling(root) {
         let runs;
         try {
           runs = await Promise.all(seconds.map(async (s, i) => {
-            const submitted = Date.now();
-            const { jobId } = await client.submit({ prompt: `bench job ${i} #seconds=${s}` });
+            const key = `bench-${progress}-${i}`;
+            const { jobId } = await client.submit({ prompt: `bench job ${i} #seconds=${s}` }, { idempotencyKey: key });
             const job = await wait(client, jobId);
-            return { jobId, lagMs: Date.now() - submitted - s * 1000, ok: job.status === 'COMPLETED' };
+            return { jobId, key, seconds: s, ok: job.status === 'COMPLETED' };
           }));
         } finally {
           restore();
         }
         const log = await control.apiLog();
         const gets = new Map();
-        for (const e of log) if (e.method === 'GET') gets.set(e.path, (gets.get(e.path) ?? 0) + 1);
+        const lastGet = new Map();
+        const posted = new Map();
+        for (const e of log) {
+          if (e.method === 'GET') {
+            gets.set(e.path, (gets.get(e.path) ?? 0) + 1);
+            lastGet.set(e.path, e.t);
+          } else if (e.status === 202) {
+            posted.set(e.headers['idempotency-key'], e.t);
+          }
+        }
         const requests = runs.map((r) => gets.get(`/v2/jobs/${r.jobId}`) ?? 0);
-        const lags = runs.map((r) => r.lagMs / 1000);
+        // Server-side real milliseconds × SCALE = virtual time.
+        const lags = runs.map((r) => ((lastGet.get(`/v2/jobs/${r.jobId}`) - posted.get(r.key)) * SCALE) / 1000 - r.seconds);
         results.push({
           strategy: name, progress,
           completed: runs.filter((r) => r.ok).length,

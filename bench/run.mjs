@@ -41,7 +41,7 @@ lines.push('', `Per body (median ns per call, ours / zod): ${speed.ours.perBody.
 lines.push(`Targets: p50 no slower than zod's — ${speed.ours.p50 <= speed.zod.p50 ? 'met' : `**missed (${(speed.ours.p50 / speed.zod.p50).toFixed(2)}× zod)**`}; p99 under 50 µs — ${speed.ours.p99 < 50000 ? 'met' : '**missed**'}.`, '');
 
 lines.push(`## 3. Polling cost (fake API, ${polling.jobs} jobs of ${polling.seconds.min}–${polling.seconds.max} s, mean ${polling.seconds.mean.toFixed(0)} s, clock ×${polling.scale})`, '');
-lines.push('Requests are the GETs the fake logged per job (the submit adds one); lag is the time from the job finishing to the wait resolving, including the client\'s own latency.', '');
+lines.push('Requests are the GETs the fake logged per job (the submit adds one); lag is, by the fake\'s own clock, the time from the job finishing to the poll that saw it finished.', '');
 row('schedule', 'progress reported', 'requests/job (mean)', 'p95', 'lag p50', 'lag p95');
 row('---', '---', '---:', '---:', '---:', '---:');
 for (const r of polling.results) row(r.strategy.startsWith('happyhorse') ? `**${r.strategy}**` : r.strategy, r.progress ? 'yes (±3 noise)' : 'no', r.requestsMean.toFixed(1), r.requestsP95, s1(r.lagP50), s1(r.lagP95));

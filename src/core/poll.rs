@@ -13,8 +13,8 @@
 //! 3. Once two readings of `progress` show a rate, predict the completion
 //!    time and jump 60 % of the way there (at most 40 s at once); each new
 //!    reading refines the prediction, so polls close in geometrically.
-//!    Within ~4 s of the predicted end, and when the job runs late, poll
-//!    every 2.5 s, growing to 5 s if the job keeps running late.
+//!    Within ~3.5 s of the predicted end, and when the job runs late, poll
+//!    every 2 s, growing to 3.5 s if the job keeps running late.
 //!
 //! Every delay is at least 1 s. `pollIntervalMs` replaces all of this with a
 //! fixed interval.
@@ -28,6 +28,8 @@ pub struct PollConfig {
     pub early_phase_ms: f64,
     pub tail_interval_ms: f64,
     pub near_interval_ms: f64,
+    /// The longest gap between polls once the predicted end has passed.
+    pub late_interval_cap_ms: f64,
     pub max_jump_ms: f64,
     /// Fraction of the predicted remaining time to wait.
     pub jump_fraction: f64,
@@ -41,7 +43,8 @@ impl Default for PollConfig {
             early_interval_ms: 12_000.0,
             early_phase_ms: 55_000.0,
             tail_interval_ms: 4_600.0,
-            near_interval_ms: 2_500.0,
+            near_interval_ms: 2_000.0,
+            late_interval_cap_ms: 3_500.0,
             max_jump_ms: 40_000.0,
             jump_fraction: 0.6,
         }
@@ -120,7 +123,7 @@ impl PollSchedule {
                 } else {
                     self.late_polls += 1;
                     let grown = c.near_interval_ms * 1.25f64.powi(self.late_polls.min(8) as i32 - 1);
-                    grown.min(c.tail_interval_ms) * jitter
+                    grown.min(c.late_interval_cap_ms) * jitter
                 }
             }
             None if now_ms - self.started_ms < c.early_phase_ms => {

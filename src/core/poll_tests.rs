@@ -174,3 +174,18 @@ fn print_simulation_figures() {
     let lags: Vec<f64> = runs.iter().map(|r| r.1).collect();
     println!("provider SDK: {n:.1} requests/job, lag p50 {:.0} ms, p95 {:.0} ms", percentile(lags.clone(), 0.5), percentile(lags, 0.95));
 }
+
+#[test]
+fn a_180_second_job_costs_about_ten_polls() {
+    // The contract's average job: 180 s, 5 s queued, progress ± 3 points.
+    let mut rng = Rng(42);
+    let job = SimJob { queued_ms: 5_000.0, done_ms: 180_000.0, noise: 3.0, reports_progress: true };
+    let (with_progress, lag) = run(&job, PollConfig::default(), &mut rng);
+    assert!(with_progress <= 12, "{with_progress} polls");
+    assert!(lag <= 5_000.0, "lag {lag} ms");
+    let silent = SimJob { reports_progress: false, ..job };
+    let (without, lag_without) = run(&silent, PollConfig::default(), &mut rng);
+    let (sdk_polls, _) = sdk(&silent);
+    assert!(without < sdk_polls, "{without} vs the SDK's {sdk_polls}");
+    println!("180 s job: {with_progress} polls (lag {lag:.0} ms) with progress, {without} (lag {lag_without:.0} ms) without; SDK {sdk_polls}, fixed 2 s 90");
+}
