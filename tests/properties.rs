@@ -36,8 +36,20 @@ fn leaf() -> impl Strategy<Value = Value> {
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![
-        prop::sample::select(vec!["prompt", "model", "happyhorse11Params", "webhookUrl", "webhookEvents", "images", "resolution", "aspect_ratio", "duration", "seed", "aspectRatio"])
-            .prop_map(String::from),
+        prop::sample::select(vec![
+            "prompt",
+            "model",
+            "happyhorse11Params",
+            "webhookUrl",
+            "webhookEvents",
+            "images",
+            "resolution",
+            "aspect_ratio",
+            "duration",
+            "seed",
+            "aspectRatio"
+        ])
+        .prop_map(String::from),
         any::<String>(),
     ]
 }
@@ -62,26 +74,29 @@ fn request_like() -> impl Strategy<Value = Value> {
     )
         .prop_map(|(images, resolution, aspect, duration, seed)| {
             let mut p = Vec::new();
-            for (k, v) in [("images", images), ("resolution", resolution), ("aspect_ratio", aspect), ("duration", duration), ("seed", seed)] {
+            for (k, v) in [("images", images), ("resolution", resolution), ("aspect_ratio", aspect), ("duration", duration), ("seed", seed)]
+            {
                 if let Some(v) = v {
                     p.push((k.to_string(), v));
                 }
             }
             Value::Object(p)
         });
-    (text(), prop::option::of(params), prop::option::of(leaf()), prop::option::of(any_value())).prop_map(|(prompt, params, webhook, extra)| {
-        let mut o = vec![("prompt".to_string(), Value::String(prompt))];
-        if let Some(p) = params {
-            o.push(("happyhorse11Params".to_string(), p));
-        }
-        if let Some(w) = webhook {
-            o.push(("webhookUrl".to_string(), w));
-        }
-        if let Some(x) = extra {
-            o.push(("webhookEvents".to_string(), x));
-        }
-        Value::Object(o)
-    })
+    (text(), prop::option::of(params), prop::option::of(leaf()), prop::option::of(any_value())).prop_map(
+        |(prompt, params, webhook, extra)| {
+            let mut o = vec![("prompt".to_string(), Value::String(prompt))];
+            if let Some(p) = params {
+                o.push(("happyhorse11Params".to_string(), p));
+            }
+            if let Some(w) = webhook {
+                o.push(("webhookUrl".to_string(), w));
+            }
+            if let Some(x) = extra {
+                o.push(("webhookEvents".to_string(), x));
+            }
+            Value::Object(o)
+        },
+    )
 }
 
 fn check_all(v: &Value) {
@@ -147,11 +162,7 @@ proptest! {
 }
 
 fn json_text() -> impl Strategy<Value = String> {
-    prop_oneof![
-        any::<String>(),
-        "[\\[\\]{}\":,0-9a-z\\\\u.eE+ -]{0,40}",
-        any_value().prop_map(|v| v.to_json()),
-    ]
+    prop_oneof![any::<String>(), "[\\[\\]{}\":,0-9a-z\\\\u.eE+ -]{0,40}", any_value().prop_map(|v| v.to_json()),]
 }
 
 proptest! {

@@ -58,7 +58,13 @@ pub fn submit(state: &Arc<Mutex<State>>, req: &Request, origin: &str) -> (Respon
     let key = req.header("idempotency-key").map(str::to_string);
     if let Some(k) = &key {
         if k.chars().count() > happyhorse::core::spec::IDEMPOTENCY_KEY_MAX {
-            return (Response::json(400, &json!({"error": "Validation failed", "details": {"Idempotency-Key": ["String must contain at most 255 character(s)"]}})), None);
+            return (
+                Response::json(
+                    400,
+                    &json!({"error": "Validation failed", "details": {"Idempotency-Key": ["String must contain at most 255 character(s)"]}}),
+                ),
+                None,
+            );
         }
         if let Some((seen_body, job_id)) = s.idempotency.get(k).cloned() {
             if seen_body != raw_body {

@@ -54,8 +54,14 @@ fn main() {
             "--pkg" => config.pkg = value().into(),
             "--media" => config.media = value().into(),
             "--api-key" => config.api_key = Some(value()),
-            "--time-scale" => settings.time_scale = value().parse().ok().filter(|v: &f64| *v > 0.0).unwrap_or_else(|| usage("--time-scale takes a positive number")),
-            "--job-seconds" => settings.job_seconds = value().parse().ok().filter(|v: &f64| *v > 0.0).unwrap_or_else(|| usage("--job-seconds takes a positive number")),
+            "--time-scale" => {
+                settings.time_scale =
+                    value().parse().ok().filter(|v: &f64| *v > 0.0).unwrap_or_else(|| usage("--time-scale takes a positive number"))
+            }
+            "--job-seconds" => {
+                settings.job_seconds =
+                    value().parse().ok().filter(|v: &f64| *v > 0.0).unwrap_or_else(|| usage("--job-seconds takes a positive number"))
+            }
             "--upstream" => config.upstream = Some(value()),
             "--help" | "-h" => usage("help"),
             other => usage(&format!("unknown argument {other}")),
@@ -66,7 +72,9 @@ fn main() {
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap_or_else(|e| usage(&e.to_string()));
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind((host.as_str(), port)).await.unwrap_or_else(|e| usage(&format!("cannot listen on {host}:{port}: {e}")));
+        let listener = tokio::net::TcpListener::bind((host.as_str(), port))
+            .await
+            .unwrap_or_else(|e| usage(&format!("cannot listen on {host}:{port}: {e}")));
         let addr = listener.local_addr().unwrap_or_else(|e| usage(&e.to_string()));
         let seed = clock::unix_ms() as u64;
         let server = Arc::new(Server { state: Arc::new(Mutex::new(State::new(settings, seed))), config });

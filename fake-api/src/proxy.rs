@@ -12,12 +12,7 @@ const RETURNED: &[&str] = &["content-type", "retry-after", "x-request-id"];
 
 pub async fn forward(upstream: &str, key: Option<&str>, req: &Request) -> Response {
     let url = format!("{}{}{}{}", upstream.trim_end_matches('/'), req.path, if req.query.is_empty() { "" } else { "?" }, req.query);
-    let mut headers: Vec<(String, String)> = req
-        .headers
-        .iter()
-        .filter(|(k, _)| FORWARDED.contains(&k.as_str()))
-        .cloned()
-        .collect();
+    let mut headers: Vec<(String, String)> = req.headers.iter().filter(|(k, _)| FORWARDED.contains(&k.as_str())).cloned().collect();
     if let Some(k) = key {
         headers.push(("X-API-Key".into(), k.to_string()));
     }

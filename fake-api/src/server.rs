@@ -33,10 +33,7 @@ fn cors(mut r: Response, req: &Request) -> Response {
 }
 
 fn logged_headers(req: &Request) -> Vec<(String, String)> {
-    req.headers
-        .iter()
-        .map(|(k, v)| if k == "x-api-key" { (k.clone(), mask_key(v)) } else { (k.clone(), v.clone()) })
-        .collect()
+    req.headers.iter().map(|(k, v)| if k == "x-api-key" { (k.clone(), mask_key(v)) } else { (k.clone(), v.clone()) }).collect()
 }
 
 impl Server {
@@ -82,8 +79,14 @@ impl Server {
                 }
                 Some(r)
             }
-            Some(Kind::Malformed) => Some(Response::json(if route == "generate" { 202 } else { 200 }, &json!({"unexpected": "shape", "data": [1, 2, 3]}))),
-            Some(Kind::NonJson) => Some(Response::new(if route == "generate" { 202 } else { 200 }, "text/html", "<html>502 Bad Gateway from an upstream proxy</html>")),
+            Some(Kind::Malformed) => {
+                Some(Response::json(if route == "generate" { 202 } else { 200 }, &json!({"unexpected": "shape", "data": [1, 2, 3]})))
+            }
+            Some(Kind::NonJson) => Some(Response::new(
+                if route == "generate" { 202 } else { 200 },
+                "text/html",
+                "<html>502 Bad Gateway from an upstream proxy</html>",
+            )),
             Some(Kind::DropAfter) => {
                 drop_after = true;
                 None

@@ -36,11 +36,7 @@ pub fn capabilities(spec: &ModelSpec) -> Value {
         ("seed", obj(vec![("min", n(spec.seed_min)), ("max", n(spec.seed_max))])),
         (
             "images",
-            obj(vec![
-                ("max", n(spec.images_max as u32)),
-                ("formats", list(spec.image_formats)),
-                ("minSidePx", n(spec.image_min_side_px)),
-            ]),
+            obj(vec![("max", n(spec.images_max as u32)), ("formats", list(spec.image_formats)), ("minSidePx", n(spec.image_min_side_px))]),
         ),
         ("prompt", obj(vec![("minLength", n(1)), ("maxLength", n(spec.prompt_max_utf16 as u32)), ("lengthUnit", s("utf16"))])),
         ("webhookEvents", list(spec.webhook_events)),

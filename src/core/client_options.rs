@@ -79,7 +79,11 @@ pub fn parse_client_options(options: &Value) -> Result<ClientConfig, Report> {
     if let Some(n) = number_option(options, "maxPollFailures", 1.0, 100.0, &mut report) {
         config.max_poll_failures = n as u32;
     }
-    if report.ok() { Ok(config) } else { Err(report) }
+    if report.ok() {
+        Ok(config)
+    } else {
+        Err(report)
+    }
 }
 
 /// The settings of one wait: the client's, overridden by `options`.
@@ -96,7 +100,11 @@ pub fn parse_wait_options(options: &Value, defaults: WaitConfig) -> Result<WaitC
     if let Some(n) = number_option(options, "pollIntervalMs", 1.0, DAY_MS, &mut report) {
         wait.poll.fixed_interval_ms = Some(n);
     }
-    if report.ok() { Ok(wait) } else { Err(report) }
+    if report.ok() {
+        Ok(wait)
+    } else {
+        Err(report)
+    }
 }
 
 #[cfg(test)]
@@ -118,7 +126,10 @@ mod tests {
     #[test]
     fn reads_every_option() {
         let c = parse_client_options(&value(&json!({"apiKey": "afk_x", "baseUrl": "/api", "maxRetries": 0, "timeoutMs": 5000, "waitTimeoutMs": 9000, "pollIntervalMs": 100, "maxPollFailures": 3}))).unwrap();
-        assert_eq!((c.retry.max_retries, c.request_timeout_ms, c.wait.timeout_ms, c.wait.poll.fixed_interval_ms, c.max_poll_failures), (0, 5000.0, 9000.0, Some(100.0), 3));
+        assert_eq!(
+            (c.retry.max_retries, c.request_timeout_ms, c.wait.timeout_ms, c.wait.poll.fixed_interval_ms, c.max_poll_failures),
+            (0, 5000.0, 9000.0, Some(100.0), 3)
+        );
         assert_eq!(c.send.base_url, "/api");
         let w = parse_wait_options(&value(&json!({"timeoutMs": 50})), c.wait).unwrap();
         assert_eq!((w.timeout_ms, w.poll.fixed_interval_ms), (50.0, Some(100.0)));

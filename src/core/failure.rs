@@ -139,7 +139,8 @@ pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_
     if f.status == Some(402) {
         if let (Some(r), Some(a)) = (f.credits_required, f.credits_available) {
             use crate::core::value::u64_text;
-            f.message = cat(&[&f.message, ": ", &u64_text(r.max(0.0) as u64), " credits required, ", &u64_text(a.max(0.0) as u64), " available"]);
+            f.message =
+                cat(&[&f.message, ": ", &u64_text(r.max(0.0) as u64), " credits required, ", &u64_text(a.max(0.0) as u64), " available"]);
         }
     }
     f
@@ -174,7 +175,9 @@ mod tests {
 
     #[test]
     fn validation_details_become_issues() {
-        let body = value(&json!({"error": "Validation failed", "details": {"happyhorse11Params.duration": ["Number must be less than or equal to 15"], "prompt": ["Required", "Too short"]}}));
+        let body = value(
+            &json!({"error": "Validation failed", "details": {"happyhorse11Params.duration": ["Number must be less than or equal to 15"], "prompt": ["Required", "Too short"]}}),
+        );
         let f = from_status(400, &body, Some("req-1".into()), None);
         assert_eq!(f.message, "Validation failed");
         assert_eq!(f.request_id.as_deref(), Some("req-1"));

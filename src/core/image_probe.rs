@@ -108,7 +108,15 @@ pub fn warnings_for(info: Option<ImageInfo>, width: u32, height: u32, path: &str
     if width < min || height < min {
         warn(
             Code::ImageTooSmall,
-            cat(&["this image is ", &num(width.into()), "×", &num(height.into()), " px; the model needs at least ", &num(min.into()), " px on each side"]),
+            cat(&[
+                "this image is ",
+                &num(width.into()),
+                "×",
+                &num(height.into()),
+                " px; the model needs at least ",
+                &num(min.into()),
+                " px on each side",
+            ]),
         );
     }
     out

@@ -63,9 +63,8 @@ pub fn parse_job(body: &Value) -> Result<Job, BadResponse> {
     if !matches!(body, Value::Object(_)) {
         return Err(BadResponse("the job answer is not a JSON object"));
     }
-    let job_id = non_empty_string(body.get("id"))
-        .or_else(|| non_empty_string(body.get("jobId")))
-        .ok_or(BadResponse("the job answer has no id"))?;
+    let job_id =
+        non_empty_string(body.get("id")).or_else(|| non_empty_string(body.get("jobId"))).ok_or(BadResponse("the job answer has no id"))?;
     let status = non_empty_string(body.get("status")).ok_or(BadResponse("the job answer has no status"))?;
     let progress = match body.get("progress") {
         Some(Value::Number(p)) if p.is_finite() => Some(p.clamp(0.0, 100.0)),
@@ -101,11 +100,7 @@ fn collect_urls(v: &Value, out: &mut Vec<String>, depth: usize) {
         return;
     }
     match v {
-        Value::String(s) if !s.is_empty() => {
-            if !out.contains(s) {
-                out.push(s.clone());
-            }
-        }
+        Value::String(s) if !s.is_empty() && !out.contains(s) => out.push(s.clone()),
         Value::Array(items) => items.iter().for_each(|i| collect_urls(i, out, depth + 1)),
         Value::Object(_) => {
             for key in ["videoUrl", "videoUrls", "url", "urls", "video"] {
@@ -126,8 +121,15 @@ mod tests {
 
     #[test]
     fn reads_a_completed_job_with_either_result_shape() {
-        for result in [json!("https://cdn.example/v.mp4"), json!({"videoUrl": "https://cdn.example/v.mp4"}), json!([{"url": "https://cdn.example/v.mp4"}])] {
-            let j = parse_job(&value(&json!({"id": "j1", "status": "COMPLETED", "progress": 100, "result": result, "creditCost": 155, "error": null}))).unwrap();
+        for result in [
+            json!("https://cdn.example/v.mp4"),
+            json!({"videoUrl": "https://cdn.example/v.mp4"}),
+            json!([{"url": "https://cdn.example/v.mp4"}]),
+        ] {
+            let j = parse_job(&value(
+                &json!({"id": "j1", "status": "COMPLETED", "progress": 100, "result": result, "creditCost": 155, "error": null}),
+            ))
+            .unwrap();
             assert_eq!(j.job_id, "j1");
             assert_eq!(j.video_urls, ["https://cdn.example/v.mp4"]);
             assert_eq!(j.credit_cost, Some(155.0));

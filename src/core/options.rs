@@ -57,14 +57,25 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
         None | Some(Value::Undefined | Value::Null) => {}
         Some(Value::String(k)) if k.is_empty() => {}
         Some(Value::String(k)) if header_safe(k) => out.api_key = Some(k.clone()),
-        Some(Value::String(_)) => report.push("options.apiKey", Code::InvalidOption, "the API key contains characters an HTTP header cannot carry (check for a stray newline or quote)"),
+        Some(Value::String(_)) => report.push(
+            "options.apiKey",
+            Code::InvalidOption,
+            "the API key contains characters an HTTP header cannot carry (check for a stray newline or quote)",
+        ),
         Some(other) => report.push("options.apiKey", Code::InvalidOption, cat(&["apiKey must be a string, got ", other.kind()])),
     }
     match options.get("baseUrl") {
         None | Some(Value::Undefined | Value::Null) => {}
         Some(Value::String(b)) => match check_base_url(b) {
             Some(base) => out.base_url = base,
-            None => report.push("options.baseUrl", Code::InvalidOption, cat(&["baseUrl must be an http(s) URL such as https://api.apiframe.ai, or a path on this site such as /api; got ", &crate::core::text::quoted(b)])),
+            None => report.push(
+                "options.baseUrl",
+                Code::InvalidOption,
+                cat(&[
+                    "baseUrl must be an http(s) URL such as https://api.apiframe.ai, or a path on this site such as /api; got ",
+                    &crate::core::text::quoted(b),
+                ]),
+            ),
         },
         Some(other) => report.push("options.baseUrl", Code::InvalidOption, cat(&["baseUrl must be a string, got ", other.kind()])),
     }
@@ -73,13 +84,28 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
         Some(Value::String(k)) if k.chars().count() > IDEMPOTENCY_KEY_MAX => report.push(
             "options.idempotencyKey",
             Code::IdempotencyKeyTooLong,
-            cat(&["the idempotency key is ", &num(k.chars().count() as u64), " characters long; the service allows at most ", &num(IDEMPOTENCY_KEY_MAX as u64)]),
+            cat(&[
+                "the idempotency key is ",
+                &num(k.chars().count() as u64),
+                " characters long; the service allows at most ",
+                &num(IDEMPOTENCY_KEY_MAX as u64),
+            ]),
         ),
         Some(Value::String(k)) if !k.is_empty() && header_safe(k) => out.idempotency_key = Some(k.clone()),
-        Some(Value::String(_)) => report.push("options.idempotencyKey", Code::InvalidOption, "the idempotency key must be non-empty visible ASCII (a UUID is ideal)"),
-        Some(other) => report.push("options.idempotencyKey", Code::InvalidOption, cat(&["idempotencyKey must be a string, got ", other.kind()])),
+        Some(Value::String(_)) => report.push(
+            "options.idempotencyKey",
+            Code::InvalidOption,
+            "the idempotency key must be non-empty visible ASCII (a UUID is ideal)",
+        ),
+        Some(other) => {
+            report.push("options.idempotencyKey", Code::InvalidOption, cat(&["idempotencyKey must be a string, got ", other.kind()]))
+        }
     }
-    if report.ok() { Ok(out) } else { Err(report) }
+    if report.ok() {
+        Ok(out)
+    } else {
+        Err(report)
+    }
 }
 
 /// The base URL without trailing slashes, if it is an absolute http(s) URL
@@ -109,7 +135,11 @@ mod tests {
 
     #[test]
     fn accepts_proxies_and_trims_slashes() {
-        for (given, kept) in [("https://example.com/apiframe/", "https://example.com/apiframe"), ("/api/", "/api"), ("http://127.0.0.1:8787", "http://127.0.0.1:8787")] {
+        for (given, kept) in [
+            ("https://example.com/apiframe/", "https://example.com/apiframe"),
+            ("/api/", "/api"),
+            ("http://127.0.0.1:8787", "http://127.0.0.1:8787"),
+        ] {
             assert_eq!(parse_send_options(&value(&json!({"baseUrl": given}))).unwrap().base_url, kept);
         }
         for bad in ["ftp://x", "api.apiframe.ai", "//evil.example", "https://x/?a=1", ""] {

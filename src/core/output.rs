@@ -1,9 +1,11 @@
-//! The JS-facing shapes of the core's answers (`Report`, `Issue`,
-//! `Estimate`, `HttpRequest`), as [`Value`]s whose JSON is exactly what the
-//! TypeScript declarations promise. One place decides every field name.
+//! The JS-facing shapes of the core's answers (`Issue`, `Estimate`,
+//! `HttpRequest`), as [`Value`]s whose JSON is exactly what the TypeScript
+//! declarations promise, and the packed form of a `Report`'s issues that
+//! `wasm/output.js` unpacks (`tests/node/types.test.mjs` pins both shapes
+//! to the declarations).
 
 use crate::core::cost::Estimate;
-use crate::core::issue::{Issue, Report};
+use crate::core::issue::Issue;
 use crate::core::request::HttpRequest;
 use crate::core::value::Value;
 
@@ -46,15 +48,6 @@ pub fn pack_issues(list: &[Issue]) -> String {
     out
 }
 
-pub fn report(r: &Report) -> Value {
-    obj(vec![
-        ("ok", Value::Bool(r.ok())),
-        ("mode", r.mode.map_or(Value::Null, |m| s(m.as_str()))),
-        ("errors", issues(&r.errors)),
-        ("warnings", issues(&r.warnings)),
-    ])
-}
-
 pub fn estimate(e: &Estimate) -> Value {
     obj(vec![
         ("credits", Value::Number(e.credits.into())),
@@ -79,16 +72,6 @@ mod tests {
     use super::*;
     use crate::core::testing::value;
     use serde_json::json;
-
-    #[test]
-    fn report_shape_matches_the_contract() {
-        let r = crate::core::validate(&value(&json!({"prompt": ""})));
-        let js: serde_json::Value = serde_json::from_str(&report(&r).to_json()).unwrap();
-        assert_eq!(
-            js,
-            json!({"ok": false, "mode": "text-to-video", "errors": [{"path": "prompt", "code": "PROMPT_EMPTY", "message": r.errors[0].message}], "warnings": []})
-        );
-    }
 
     #[test]
     fn packed_issues_split_back_into_fields() {

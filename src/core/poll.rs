@@ -91,11 +91,7 @@ impl PollSchedule {
         // last zero before it (processing began somewhere after it, so the
         // rate is overestimated and polls come early, never late).
         let positive: Vec<&(f64, f64)> = self.samples.iter().filter(|s| s.1 > 0.0).collect();
-        let anchor = if positive.len() >= 2 {
-            *positive[0]
-        } else {
-            *self.samples.iter().rev().find(|s| s.1 <= 0.0)?
-        };
+        let anchor = if positive.len() >= 2 { *positive[0] } else { *self.samples.iter().rev().find(|s| s.1 <= 0.0)? };
         let (ta, pa) = anchor;
         if tn <= ta || pn <= pa {
             return None;

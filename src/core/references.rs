@@ -73,23 +73,11 @@ pub fn scan(prompt: &str) -> Vec<Reference> {
         }
         let open = if i > 0 { Some(bytes[i - 1]) } else { None };
         let close = bytes.get(j).copied();
-        let bracketed = matches!(
-            (open, close),
-            (Some(b'['), Some(b']')) | (Some(b'('), Some(b')')) | (Some(b'{'), Some(b'}'))
-        );
+        let bracketed = matches!((open, close), (Some(b'['), Some(b']')) | (Some(b'('), Some(b')')) | (Some(b'{'), Some(b'}')));
         let (start, end) = if bracketed { (i - 1, j + 1) } else { (i, j) };
-        let canonical = bracketed
-            && open == Some(b'[')
-            && &bytes[i..i + 5] == b"Image"
-            && spaces == 1
-            && !(digits > 1 && bytes[digits_start] == b'0');
-        found.push(Reference {
-            number,
-            canonical,
-            bracketed,
-            text: prompt[start..end].to_string(),
-            start,
-        });
+        let canonical =
+            bracketed && open == Some(b'[') && &bytes[i..i + 5] == b"Image" && spaces == 1 && !(digits > 1 && bytes[digits_start] == b'0');
+        found.push(Reference { number, canonical, bracketed, text: prompt[start..end].to_string(), start });
         i = end;
     }
     found

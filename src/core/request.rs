@@ -21,11 +21,8 @@ pub struct HttpRequest {
 
 impl core::fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers
-            .iter()
-            .map(|(k, v)| (*k, if *k == "X-API-Key" { "***" } else { v.as_str() }))
-            .collect();
+        let headers: Vec<(&str, &str)> =
+            self.headers.iter().map(|(k, v)| (*k, if *k == "X-API-Key" { "***" } else { v.as_str() })).collect();
         f.debug_struct("HttpRequest")
             .field("method", &self.method)
             .field("url", &self.url)
@@ -111,7 +108,8 @@ mod tests {
         let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(body, json!({"prompt": "x", "model": "happyhorse-1.1"}));
         // The caller's field order is kept and `model` is not added twice.
-        let ordered = Value::Object(vec![("prompt".into(), Value::String("x".into())), ("model".into(), Value::String("happyhorse-1.1".into()))]);
+        let ordered =
+            Value::Object(vec![("prompt".into(), Value::String("x".into())), ("model".into(), Value::String("happyhorse-1.1".into()))]);
         assert_eq!(wire_body(&ordered).to_json(), r#"{"prompt":"x","model":"happyhorse-1.1"}"#);
     }
 

@@ -54,10 +54,7 @@ pub const HAPPYHORSE_11: ModelSpec = ModelSpec {
     images_max: 9,
     image_formats: &["jpg", "png", "bmp", "webp"],
     image_min_side_px: 300,
-    resolutions: &[
-        Resolution { name: "720p", credits_per_second: 24 },
-        Resolution { name: "1080p", credits_per_second: 31 },
-    ],
+    resolutions: &[Resolution { name: "720p", credits_per_second: 24 }, Resolution { name: "1080p", credits_per_second: 31 }],
     default_resolution: "1080p",
     aspect_ratios: &["16:9", "9:16", "1:1", "4:3", "3:4"],
     default_aspect_ratio: "16:9",

@@ -59,8 +59,7 @@ fn check_chars(s: &str, allowed: impl Fn(u8) -> bool) -> Result<(), UriError> {
     while i < bytes.len() {
         let b = bytes[i];
         if b == b'%' {
-            let ok = bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
+            let ok = bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit) && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit);
             if !ok {
                 return Err(UriError::BadCharacter('%'));
             }
@@ -113,7 +112,11 @@ fn valid_ipv6(s: &str) -> bool {
             count += 1;
         }
     }
-    if compressed == 1 { count < 8 } else { count == 8 && !s.starts_with(':') && !s.ends_with(':') }
+    if compressed == 1 {
+        count < 8
+    } else {
+        count == 8 && !s.starts_with(':') && !s.ends_with(':')
+    }
 }
 
 /// The four octets of a dotted-quad IPv4 address, if `s` is one.
@@ -214,7 +217,8 @@ fn parse_authority(authority: &str) -> Result<&str, UriError> {
 /// unspecified, IPv6 unique-local and link-local.
 pub fn is_local_host(host: &str) -> bool {
     let host = host.trim_end_matches('.');
-    let ends_with = |suffix: &str| host.len() >= suffix.len() && host.as_bytes()[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes());
+    let ends_with =
+        |suffix: &str| host.len() >= suffix.len() && host.as_bytes()[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes());
     if host.eq_ignore_ascii_case("localhost") || ends_with(".localhost") || ends_with(".local") {
         return true;
     }
@@ -223,12 +227,7 @@ pub fn is_local_host(host: &str) -> bool {
     }
     let lower = host.to_ascii_lowercase();
     if let Some([a, b, _, _]) = parse_ipv4(&lower) {
-        return a == 127
-            || a == 10
-            || a == 0
-            || (a == 172 && (16..=31).contains(&b))
-            || (a == 192 && b == 168)
-            || (a == 169 && b == 254);
+        return a == 127 || a == 10 || a == 0 || (a == 172 && (16..=31).contains(&b)) || (a == 192 && b == 168) || (a == 169 && b == 254);
     }
     if lower.contains(':') {
         return lower == "::1"
@@ -285,7 +284,22 @@ mod tests {
 
     #[test]
     fn knows_local_and_private_hosts() {
-        for h in ["LocalHost", "API.LOCALHOST.", "localhost", "api.localhost", "127.0.0.1", "10.1.2.3", "172.20.0.1", "192.168.1.10", "169.254.1.1", "::1", "fd00::1", "fe80::1", "0.0.0.0", "printer.local"] {
+        for h in [
+            "LocalHost",
+            "API.LOCALHOST.",
+            "localhost",
+            "api.localhost",
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.20.0.1",
+            "192.168.1.10",
+            "169.254.1.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "0.0.0.0",
+            "printer.local",
+        ] {
             assert!(is_local_host(h), "{h}");
         }
         for h in ["example.com", "8.8.8.8", "172.32.0.1", "2001:db8::1", "192.169.0.1"] {

@@ -28,11 +28,7 @@ struct Checker {
 impl Checker {
     fn run(mut self, request: &Value) -> Report {
         let Value::Object(props) = request else {
-            self.report.push(
-                "",
-                Code::NotAnObject,
-                cat(&["the request must be an object like { prompt: \"…\" }, got ", request.kind()]),
-            );
+            self.report.push("", Code::NotAnObject, cat(&["the request must be an object like { prompt: \"…\" }, got ", request.kind()]));
             return self.report;
         };
         self.unknown_keys(props, "", self.spec.top_level_keys, self.spec.param_keys);
@@ -68,7 +64,13 @@ impl Checker {
                 message.push_str(&cat(&["; did you mean \"", near, "\"?"]));
             } else if let Some(near) = closest(key, other_level) {
                 let place = if at.is_empty() { join_path(self.spec.params_key, near) } else { near.to_string() };
-                message.push_str(&cat(&["; did you mean \"", &place, "\"? It belongs ", if at.is_empty() { "inside " } else { "at the top level, not inside " }, self.spec.params_key]));
+                message.push_str(&cat(&[
+                    "; did you mean \"",
+                    &place,
+                    "\"? It belongs ",
+                    if at.is_empty() { "inside " } else { "at the top level, not inside " },
+                    self.spec.params_key,
+                ]));
             } else {
                 message.push_str(&cat(&["; allowed here: ", &one_of(allowed)]));
             }
@@ -93,7 +95,13 @@ impl Checker {
             self.report.push(
                 "prompt",
                 Code::PromptTooLong,
-                cat(&["the prompt is ", &num(units as u64), " characters long; the limit is ", &num(self.spec.prompt_max_utf16 as u64), " (counted as UTF-16 code units, like JavaScript's length)"]),
+                cat(&[
+                    "the prompt is ",
+                    &num(units as u64),
+                    " characters long; the limit is ",
+                    &num(self.spec.prompt_max_utf16 as u64),
+                    " (counted as UTF-16 code units, like JavaScript's length)",
+                ]),
             );
         }
         Some(text)
@@ -141,7 +149,14 @@ impl Checker {
         }
         if let Some(v) = params.get("duration") {
             let (min, max) = (self.spec.duration_min, self.spec.duration_max);
-            self.integer_in(&join_path(at, "duration"), v, min, max, Code::InvalidDuration, "duration must be a whole number of seconds from ");
+            self.integer_in(
+                &join_path(at, "duration"),
+                v,
+                min,
+                max,
+                Code::InvalidDuration,
+                "duration must be a whole number of seconds from ",
+            );
         }
         if let Some(v) = params.get("seed") {
             let (min, max) = (self.spec.seed_min, self.spec.seed_max);
@@ -198,7 +213,11 @@ impl Checker {
             };
             self.image_url(&path, i, s);
             if items[..i].iter().any(|earlier| earlier.as_str() == Some(s)) {
-                self.report.push(index_path(&path, i), Code::DuplicateImage, "this image URL appears more than once; each copy counts as a separate image");
+                self.report.push(
+                    index_path(&path, i),
+                    Code::DuplicateImage,
+                    "this image URL appears more than once; each copy counts as a separate image",
+                );
             }
         }
         Some(items.len())
@@ -221,19 +240,35 @@ impl Checker {
             self.report.push(
                 path,
                 Code::ImageLocalFile,
-                cat(&["a ", uri.scheme, ": URL points at a file on this device; the service can never fetch it. Upload the image and use its https:// URL"]),
+                cat(&[
+                    "a ",
+                    uri.scheme,
+                    ": URL points at a file on this device; the service can never fetch it. Upload the image and use its https:// URL",
+                ]),
             );
         } else if http && !uri.is_web() {
-            self.report.push(path, Code::ImageNotUrl, cat(&[&quoted(s), " has no host; use a full address like https://example.com/image.jpg"]));
+            self.report.push(
+                path,
+                Code::ImageNotUrl,
+                cat(&[&quoted(s), " has no host; use a full address like https://example.com/image.jpg"]),
+            );
         } else if http && uri.host.is_some_and(url::is_local_host) {
-            self.report.push(path, Code::ImageUnreachable, "this image is on localhost or a private network; the service cannot fetch it from the internet");
+            self.report.push(
+                path,
+                Code::ImageUnreachable,
+                "this image is on localhost or a private network; the service cannot fetch it from the internet",
+            );
         } else if uri.is("http") {
             self.report.push(path, Code::ImageNotHttps, "this image URL is plain http:; the service may refuse to fetch it. Use https:");
         } else if !http {
             self.report.push(
                 path,
                 Code::ImageNotHttps,
-                cat(&["a ", uri.scheme, ": URL is not a web address; the service may not fetch it. Upload the image and use its https:// URL"]),
+                cat(&[
+                    "a ",
+                    uri.scheme,
+                    ": URL is not a web address; the service may not fetch it. Upload the image and use its https:// URL",
+                ]),
             );
         }
     }
@@ -254,15 +289,27 @@ impl Checker {
         let host = match uri.host {
             Some(host) if uri.is_web() => host,
             _ => {
-                self.report.push("webhookUrl", Code::InvalidWebhookUrl, "webhookUrl must be an absolute http(s) URL like https://example.com/hooks/video");
+                self.report.push(
+                    "webhookUrl",
+                    Code::InvalidWebhookUrl,
+                    "webhookUrl must be an absolute http(s) URL like https://example.com/hooks/video",
+                );
                 return;
             }
         };
         if uri.is("http") {
-            self.report.push("webhookUrl", Code::WebhookNotHttps, "webhookUrl is plain http:; job events would travel unencrypted. Use https:");
+            self.report.push(
+                "webhookUrl",
+                Code::WebhookNotHttps,
+                "webhookUrl is plain http:; job events would travel unencrypted. Use https:",
+            );
         }
         if url::is_local_host(host) {
-            self.report.push("webhookUrl", Code::WebhookUnreachable, "webhookUrl points at localhost or a private network; the service cannot reach it from the internet");
+            self.report.push(
+                "webhookUrl",
+                Code::WebhookUnreachable,
+                "webhookUrl points at localhost or a private network; the service cannot reach it from the internet",
+            );
         }
     }
 
@@ -273,7 +320,11 @@ impl Checker {
             return;
         };
         if events.is_empty() {
-            self.report.push("webhookEvents", Code::WebhookEventsEmpty, cat(&["name at least one event: ", &one_of(self.spec.webhook_events), "; or leave webhookEvents out"]));
+            self.report.push(
+                "webhookEvents",
+                Code::WebhookEventsEmpty,
+                cat(&["name at least one event: ", &one_of(self.spec.webhook_events), "; or leave webhookEvents out"]),
+            );
         }
         for (i, e) in events.iter().enumerate() {
             self.one_of_set(&index_path("webhookEvents", i), e, self.spec.webhook_events, Code::InvalidWebhookEvent);
@@ -304,7 +355,16 @@ impl Checker {
                 self.report.push(
                     "prompt",
                     Code::ImageReferenceOutOfRange,
-                    cat(&["the prompt refers to ", &r.text, " but there ", if image_count == 1 { "is only 1 image" } else { "are only " }, &if image_count == 1 { String::new() } else { cat(&[&num(image_count as u64), " images"]) }, "; references run from [Image 1] to [Image ", &num(image_count as u64), "]"]),
+                    cat(&[
+                        "the prompt refers to ",
+                        &r.text,
+                        " but there ",
+                        if image_count == 1 { "is only 1 image" } else { "are only " },
+                        &if image_count == 1 { String::new() } else { cat(&[&num(image_count as u64), " images"]) },
+                        "; references run from [Image 1] to [Image ",
+                        &num(image_count as u64),
+                        "]",
+                    ]),
                 );
             } else {
                 referenced[r.number as usize - 1] = true;
@@ -342,12 +402,7 @@ fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     // cost kilobytes of wasm.
     let squash = |s: &str| -> String { s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect() };
     let k = squash(key);
-    allowed
-        .iter()
-        .map(|a| (edit_distance(&k, &squash(a)), *a))
-        .filter(|(d, _)| *d <= 2)
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, a)| a)
+    allowed.iter().map(|a| (edit_distance(&k, &squash(a)), *a)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d).map(|(_, a)| a)
 }
 
 fn uri_error_message(s: &str, e: UriError, what: &str) -> String {
@@ -357,7 +412,13 @@ fn uri_error_message(s: &str, e: UriError, what: &str) -> String {
         UriError::BadAuthority => cat(&[&quoted(s), " has a malformed host or port"]),
         UriError::BadCharacter(c) => {
             let mut shown = String::new();
-            if c == ' ' { shown.push_str("a space") } else { shown.push('"'); shown.push(c); shown.push('"') }
+            if c == ' ' {
+                shown.push_str("a space")
+            } else {
+                shown.push('"');
+                shown.push(c);
+                shown.push('"')
+            }
             cat(&[&quoted(s), " contains ", &shown, ", which a URL cannot hold; percent-encode it (e.g. with encodeURI)"])
         }
     }

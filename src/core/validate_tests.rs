@@ -103,7 +103,9 @@ fn model_must_be_happyhorse_1_1_when_given() {
 
 #[test]
 fn unknown_keys_with_did_you_mean() {
-    let r = check(json!({"prompt": "x", "webhook_url": "https://example.com/h", "happyhorse11Params": {"aspectRatio": "16:9", "image": [IMG]}}));
+    let r = check(
+        json!({"prompt": "x", "webhook_url": "https://example.com/h", "happyhorse11Params": {"aspectRatio": "16:9", "image": [IMG]}}),
+    );
     let got: Vec<_> = r.errors.iter().map(|i| (i.path.as_str(), i.code.as_str(), i.message.as_str())).collect();
     assert_eq!(got[0].0, "webhook_url");
     assert!(got[0].2.contains("did you mean \"webhookUrl\""), "{}", got[0].2);
@@ -188,7 +190,10 @@ fn image_url_warnings() {
 fn duplicate_images_warn_at_the_copy() {
     let r = check(json!({"prompt": "[Image 1] meets [Image 2]", "happyhorse11Params": {"images": [IMG, IMG]}}));
     assert!(r.ok());
-    assert_eq!(warnings(json!({"prompt": "[Image 1] meets [Image 2]", "happyhorse11Params": {"images": [IMG, IMG]}})), [e("happyhorse11Params.images[1]", "DUPLICATE_IMAGE")]);
+    assert_eq!(
+        warnings(json!({"prompt": "[Image 1] meets [Image 2]", "happyhorse11Params": {"images": [IMG, IMG]}})),
+        [e("happyhorse11Params.images[1]", "DUPLICATE_IMAGE")]
+    );
 }
 
 #[test]
@@ -246,14 +251,20 @@ fn image_references_out_of_range_and_without_images() {
         [e("prompt", "IMAGE_REFERENCE_OUT_OF_RANGE")]
     );
     assert_eq!(errors(json!({"prompt": "[Image 1] gallops"})), [e("prompt", "IMAGE_REFERENCE_WITHOUT_IMAGES")]);
-    assert_eq!(errors(json!({"prompt": "[Image 2] spins", "happyhorse11Params": {"images": [IMG]}})), [e("prompt", "IMAGE_REFERENCE_OUT_OF_RANGE")]);
-    let msg = &check(json!({"prompt": "[Image 3]", "happyhorse11Params": {"images": [IMG, "https://example.com/b.jpg"]}})).errors[0].message;
+    assert_eq!(
+        errors(json!({"prompt": "[Image 2] spins", "happyhorse11Params": {"images": [IMG]}})),
+        [e("prompt", "IMAGE_REFERENCE_OUT_OF_RANGE")]
+    );
+    let msg =
+        &check(json!({"prompt": "[Image 3]", "happyhorse11Params": {"images": [IMG, "https://example.com/b.jpg"]}})).errors[0].message;
     assert!(msg.contains("[Image 3]") && msg.contains("only 2 images"), "{msg}");
 }
 
 #[test]
 fn unreferenced_images_warn_in_reference_mode_only() {
-    let w = warnings(json!({"prompt": "[Image 1] runs", "happyhorse11Params": {"images": [IMG, "https://example.com/b.jpg", "https://example.com/c.jpg"]}}));
+    let w = warnings(
+        json!({"prompt": "[Image 1] runs", "happyhorse11Params": {"images": [IMG, "https://example.com/b.jpg", "https://example.com/c.jpg"]}}),
+    );
     assert_eq!(w, [e("happyhorse11Params.images[1]", "IMAGE_NOT_REFERENCED"), e("happyhorse11Params.images[2]", "IMAGE_NOT_REFERENCED")]);
     assert_eq!(warnings(json!({"prompt": "it runs", "happyhorse11Params": {"images": [IMG]}})), []);
 }
@@ -261,7 +272,9 @@ fn unreferenced_images_warn_in_reference_mode_only() {
 #[test]
 fn near_miss_references_name_the_canonical_form() {
     let two = json!([IMG, "https://example.com/b.jpg"]);
-    for (written, canonical) in [("[image 1]", "[Image 1]"), ("[Image1]", "[Image 1]"), ("(Image 1)", "[Image 1]"), ("Image 1", "[Image 1]")] {
+    for (written, canonical) in
+        [("[image 1]", "[Image 1]"), ("[Image1]", "[Image 1]"), ("(Image 1)", "[Image 1]"), ("Image 1", "[Image 1]")]
+    {
         let r = check(json!({"prompt": format!("{written} meets [Image 2]"), "happyhorse11Params": {"images": two.clone()}}));
         assert!(r.ok(), "{written}: {r:?}");
         let near: Vec<_> = r.warnings.iter().filter(|i| i.code.as_str() == "IMAGE_REFERENCE_NEAR_MISS").collect();
@@ -310,13 +323,20 @@ fn webhook_events_checks() {
 
 #[test]
 fn every_finding_is_reported_not_just_the_first() {
-    let r = check(json!({"prompt": "", "model": "sora-2", "happyhorse11Params": {"duration": 0, "seed": -1, "resolution": "8k", "images": images(10)}}));
-    assert_eq!(r.error_codes(), ["PROMPT_EMPTY", "UNSUPPORTED_MODEL", "TOO_MANY_IMAGES", "INVALID_RESOLUTION", "INVALID_DURATION", "INVALID_SEED"]);
+    let r = check(
+        json!({"prompt": "", "model": "sora-2", "happyhorse11Params": {"duration": 0, "seed": -1, "resolution": "8k", "images": images(10)}}),
+    );
+    assert_eq!(
+        r.error_codes(),
+        ["PROMPT_EMPTY", "UNSUPPORTED_MODEL", "TOO_MANY_IMAGES", "INVALID_RESOLUTION", "INVALID_DURATION", "INVALID_SEED"]
+    );
 }
 
 #[test]
 fn messages_and_paths_are_never_empty_except_the_root_path() {
-    let r = check(json!({"prompt": "[image 1] [Image 4]", "x": 1, "happyhorse11Params": {"images": [IMG, "blob:x", IMG], "aspect_ratio": 1}, "webhookUrl": "http://127.0.0.1", "webhookEvents": []}));
+    let r = check(
+        json!({"prompt": "[image 1] [Image 4]", "x": 1, "happyhorse11Params": {"images": [IMG, "blob:x", IMG], "aspect_ratio": 1}, "webhookUrl": "http://127.0.0.1", "webhookEvents": []}),
+    );
     for i in r.errors.iter().chain(&r.warnings) {
         assert!(!i.message.is_empty() && !i.path.is_empty(), "{i:?}");
     }

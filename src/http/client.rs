@@ -59,7 +59,12 @@ fn read_headers(config: &ClientConfig) -> Vec<(&'static str, String)> {
 }
 
 /// Submits an already validated request body under `idempotency_key`.
-pub async fn submit(config: &ClientConfig, request: &Value, idempotency_key: &str, signal: Option<&AbortSignal>) -> Result<Accepted, ClientError> {
+pub async fn submit(
+    config: &ClientConfig,
+    request: &Value,
+    idempotency_key: &str,
+    signal: Option<&AbortSignal>,
+) -> Result<Accepted, ClientError> {
     let mut send_options = config.send.clone();
     send_options.idempotency_key = Some(idempotency_key.to_string());
     let http = assemble(request, &send_options, idempotency_key);
@@ -144,7 +149,13 @@ pub async fn wait_for_job(
         if is_aborted(signal) {
             end(aborted(), last)
         } else {
-            end(Failure::new(ErrorCode::Timeout, cat(&["the job did not finish within the wait's timeoutMs; resume with waitForJob(\"", job_id, "\")"])), last)
+            end(
+                Failure::new(
+                    ErrorCode::Timeout,
+                    cat(&["the job did not finish within the wait's timeoutMs; resume with waitForJob(\"", job_id, "\")"]),
+                ),
+                last,
+            )
         }
     };
 

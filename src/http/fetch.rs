@@ -98,7 +98,8 @@ pub async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: 
     match body_js {
         Some(body_js) => Ok(Incoming { status, body, body_js, request_id }),
         None => {
-            let mut f = Failure::new(ErrorCode::BadResponse, cat(&["the service answered ", &num(status.into()), " with a body that is not JSON"]));
+            let mut f =
+                Failure::new(ErrorCode::BadResponse, cat(&["the service answered ", &num(status.into()), " with a body that is not JSON"]));
             f.status = Some(status);
             f.request_id = request_id;
             Err(f)

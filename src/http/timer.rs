@@ -86,5 +86,9 @@ pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Failure>
         })
     });
     let _ = JsFuture::from(promise).await;
-    if is_aborted(signal) { Err(aborted()) } else { Ok(()) }
+    if is_aborted(signal) {
+        Err(aborted())
+    } else {
+        Ok(())
+    }
 }

@@ -58,7 +58,10 @@ fn read_call_options(options: Option<JsValue>) -> Result<CallOptions, JsValue> {
     let field = |name: &str| js_sys::Reflect::get(&js, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null());
     let signal = match field("signal") {
         None => None,
-        Some(s) => Some(s.dyn_into::<AbortSignal>().map_err(|_| option_issue("options.signal", "signal must be an AbortSignal (from new AbortController().signal)"))?),
+        Some(s) => Some(
+            s.dyn_into::<AbortSignal>()
+                .map_err(|_| option_issue("options.signal", "signal must be an AbortSignal (from new AbortController().signal)"))?,
+        ),
     };
     let on_update = match field("onUpdate") {
         None => None,
@@ -98,7 +101,11 @@ impl Client {
     /// Retries (network errors, 408, 429, 5xx) reuse one `Idempotency-Key`,
     /// so at most one job is created.
     #[wasm_bindgen(unchecked_return_type = "Promise<Accepted>")]
-    pub fn submit(&self, #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: JsValue, options: Option<SubmitOptions>) -> js_sys::Promise {
+    pub fn submit(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: JsValue,
+        options: Option<SubmitOptions>,
+    ) -> js_sys::Promise {
         let config = self.config.clone();
         let prepared = prepare_submit(&request, options.map(Into::into));
         future_to_promise(async move {
@@ -110,7 +117,11 @@ impl Client {
 
     /// The job's current state.
     #[wasm_bindgen(js_name = getJob, unchecked_return_type = "Promise<Job>")]
-    pub fn get_job(&self, #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue, options: Option<GetJobOptions>) -> js_sys::Promise {
+    pub fn get_job(
+        &self,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
+        options: Option<GetJobOptions>,
+    ) -> js_sys::Promise {
         let config = self.config.clone();
         let call = read_call_options(options.map(Into::into));
         let job_id = string_arg(&job_id, "jobId");
@@ -127,7 +138,11 @@ impl Client {
     /// to resume), `ABORTED`, or the code of the last of too many failed
     /// polls in a row.
     #[wasm_bindgen(js_name = waitForJob, unchecked_return_type = "Promise<Job>")]
-    pub fn wait_for_job(&self, #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue, options: Option<WaitOptions>) -> js_sys::Promise {
+    pub fn wait_for_job(
+        &self,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
+        options: Option<WaitOptions>,
+    ) -> js_sys::Promise {
         let config = self.config.clone();
         let job_id = string_arg(&job_id, "jobId");
         let prepared = read_call_options(options.map(Into::into)).and_then(|call| {
@@ -146,7 +161,11 @@ impl Client {
     /// Submits, then waits: `submit` + `waitForJob` in one call. `onUpdate`
     /// first reports the accepted job, so its `jobId` is known at once.
     #[wasm_bindgen(unchecked_return_type = "Promise<Job>")]
-    pub fn generate(&self, #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: JsValue, options: Option<GenerateOptions>) -> js_sys::Promise {
+    pub fn generate(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: JsValue,
+        options: Option<GenerateOptions>,
+    ) -> js_sys::Promise {
         let config = self.config.clone();
         let prepared = prepare_submit(&request, options.map(Into::into)).and_then(|(body, key, call)| {
             let wait = parse_wait_options(&call.value, config.wait).map_err(|r| invalid_request(&r))?;
@@ -168,7 +187,8 @@ impl Client {
             };
             let first_raw = super::job::accepted_to_js(&accepted);
             notify(&first, &first_raw);
-            let (job, raw) = flows::wait_for_job(&config, wait, &accepted.job_id, signal, Some((first, first_raw)), &notify).await.map_err(reject)?;
+            let (job, raw) =
+                flows::wait_for_job(&config, wait, &accepted.job_id, signal, Some((first, first_raw)), &notify).await.map_err(reject)?;
             Ok(job_to_js(&job, &raw))
         })
     }

@@ -69,7 +69,9 @@ pub fn check_image(#[wasm_bindgen(unchecked_param_type = "string")] url: JsValue
             None => vec![Issue {
                 path: path.clone(),
                 code: Code::ImageUnreadable,
-                message: String::from("this image did not load here: check the URL (the service fetches it itself, so it may still work if it is public)"),
+                message: String::from(
+                    "this image did not load here: check the URL (the service fetches it itself, so it may still work if it is public)",
+                ),
             }],
         };
         let out: JsValue = js_sys::Object::new().into();

@@ -84,7 +84,11 @@ fn build_request_throws_a_happyhorse_error_with_validates_issues() {
 
 #[wasm_bindgen_test]
 fn build_request_builds_the_wire_request() {
-    let r = build_request(js("({ prompt: 'a horse' })"), Some(js("({ baseUrl: 'https://proxy.example/apiframe/', idempotencyKey: 'k-1' })").into())).unwrap();
+    let r = build_request(
+        js("({ prompt: 'a horse' })"),
+        Some(js("({ baseUrl: 'https://proxy.example/apiframe/', idempotencyKey: 'k-1' })").into()),
+    )
+    .unwrap();
     assert_eq!(get(&r, "url").as_string().unwrap(), "https://proxy.example/apiframe/v2/videos/generate");
     assert_eq!(get(&r, "headers.Idempotency-Key").as_string().unwrap(), "k-1");
     assert!(get(&r, "headers.X-API-Key").is_undefined());
