@@ -5,13 +5,18 @@
 // a Rust struct cannot extend `Error`. wasm-bindgen imports it into the glue
 // but has no way to re-export an imported class, so this adds the one line
 // that does, for the ESM targets (web, bundler) and the CommonJS one (nodejs).
-// 2. Copies the nodejs build into <web-pkg>/node/ and adds an "exports" map
+// 2. Rewrites the nodejs build's snippets (src/wasm/*.js, written as ES
+//    modules) into CommonJS: wasm-bindgen's nodejs glue `require`s them,
+//    and only Node 20.19+/22.12+ can require an ES module. Our snippets are
+//    plain `export function`/`export class` declarations, which is all this
+//    rewrite handles (it refuses anything else).
+// 3. Copies the nodejs build into <web-pkg>/node/ and adds an "exports" map
 //    to the package, so `import`/`require('happyhorse')` picks the nodejs
 //    build under Node and the web build everywhere else.
 // Idempotent: running it twice changes nothing.
 //
 // usage: node scripts/finish-pkg.mjs <web-pkg-dir> [<nodejs-pkg-dir>]
-import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, readdirSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 function reexportError(dir) {
@@ -29,11 +34,28 @@ function reexportError(dir) {
   writeFileSync(glue, js);
 }
 
+function snippetsToCommonJs(dir) {
+  const root = path.join(dir, 'snippets');
+  const files = readdirSync(root, { recursive: true }).map((f) => path.join(root, String(f))).filter((f) => f.endsWith('.js'));
+  for (const file of files) {
+    let js = readFileSync(file, 'utf8');
+    if (js.includes('module.exports')) continue; // already rewritten
+    if (/^\s*(import|export\s+(default|\{|\*|const|let|var))/m.test(js)) {
+      throw new Error(`${file}: only "export function" and "export class" declarations can be rewritten to CommonJS`);
+    }
+    const names = [...js.matchAll(/^export (?:async )?(?:function|class) (\w+)/gm)].map((m) => m[1]);
+    js = js.replace(/^export (?=(?:async )?(?:function|class) )/gm, '');
+    js += `\nmodule.exports = { ${names.join(', ')} };\n`;
+    writeFileSync(file, js);
+  }
+}
+
 const [web, node] = process.argv.slice(2);
 if (!web) throw new Error('usage: node scripts/finish-pkg.mjs <web-pkg-dir> [<nodejs-pkg-dir>]');
 reexportError(web);
 if (node) {
   reexportError(node);
+  snippetsToCommonJs(node);
   const target = path.join(web, 'node');
   rmSync(target, { recursive: true, force: true });
   cpSync(node, target, { recursive: true, filter: (src) => !/(package\.json|README\.md|LICENSE.*|\.gitignore)$/.test(src) });

@@ -76,3 +76,19 @@ test('a network failure is NETWORK after the retries, and retryable', async () =
   const c = new pkg.Client({ baseUrl: 'http://127.0.0.1:9', maxRetries: 1 });
   await assert.rejects(c.getJob('00000000-0000-4000-8000-000000000000'), (e) => e.code === 'NETWORK' && e.retryable === true && e.jobId === '00000000-0000-4000-8000-000000000000');
 });
+
+test('the published package loads by name in Node, as ESM and CommonJS, even without require(esm)', async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync } = await import('node:fs');
+  const { execFileSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hh-consumer-'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(path.join(root, 'pkg'), path.join(dir, 'node_modules', 'happyhorse'), 'dir');
+  // Node 18 cannot require() an ES module; these flags make a newer Node behave the same.
+  const old = ['--no-experimental-require-module', '--no-experimental-detect-module'];
+  const run = (args) => execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' }).trim();
+  assert.equal(run([...old, '--input-type=module', '-e', "import { validate, Client } from 'happyhorse'; console.log(validate({ prompt: 'x' }).ok, typeof Client)"]), 'true function');
+  assert.equal(run([...old, '-e', "const h = require('happyhorse'); try { h.buildRequest({}) } catch (e) { console.log(e instanceof h.HappyHorseError, e.code) }"]), 'true INVALID_REQUEST');
+});
