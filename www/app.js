@@ -54,7 +54,7 @@ for (const ev of caps.webhookEvents) {
 const imageChecks = new Map(); // url -> ImageCheck (or a pending promise)
 let imageSeq = 0;
 function imageRows() { return [...$('images').querySelectorAll(':scope > li')]; }
-/** An element with properties set (never innerHTML) and children appended. */
+/** An element with properties set and children appended: text stays text, never markup. */
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...children);
