@@ -166,13 +166,15 @@ function renderReferences(prompt, count) {
 }
 
 let lastVerdict = '';
+let checkTimer;
 function refresh() {
   const request = readRequest();
   const report = validate(request);
   const count = request.happyhorse11Params.images?.length ?? 0;
 
-  // images: tags, thumbnails, browser-side checks
+  // images: tags, thumbnails, browser-side checks (once typing pauses)
   const imageWarnings = [];
+  const toCheck = [];
   imageRows().forEach((li, i) => {
     li.querySelector('.tag').textContent = `[Image ${i + 1}]`;
     const url = li.querySelector('input').value.trim();
@@ -182,10 +184,14 @@ function refresh() {
     thumb.classList.toggle('empty', !shown);
     if (shown) {
       const check = imageChecks.get(url);
-      if (check === undefined) checkImageLater(url, i);
+      if (check === undefined) toCheck.push([url, i]);
       else if (!(check instanceof Promise)) imageWarnings.push(...check.warnings.map((w) => ({ ...w, path: `happyhorse11Params.images[${i}]` })));
     }
   });
+  if (toCheck.length) {
+    clearTimeout(checkTimer);
+    checkTimer = setTimeout(() => toCheck.forEach(([url, i]) => checkImageLater(url, i)), 400);
+  }
   $('aspect-note').hidden = count !== 1;
   $('aspect-ratio').setAttribute('aria-describedby', count === 1 ? 'aspect-note' : '');
 
