@@ -7,7 +7,7 @@
 
 use crate::core::issue::{Code, Report};
 use crate::core::spec::{DEFAULT_BASE_URL, IDEMPOTENCY_KEY_MAX};
-use crate::core::text::{cat, num};
+use crate::core::text::{cat, num, utf16_len};
 use crate::core::url;
 use crate::core::value::Value;
 
@@ -81,12 +81,13 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
     }
     match options.get("idempotencyKey") {
         None | Some(Value::Undefined | Value::Null) => {}
-        Some(Value::String(k)) if k.chars().count() > IDEMPOTENCY_KEY_MAX => report.push(
+        // Counted in UTF-16 units, like every length the service checks.
+        Some(Value::String(k)) if utf16_len(k) > IDEMPOTENCY_KEY_MAX => report.push(
             "options.idempotencyKey",
             Code::IdempotencyKeyTooLong,
             cat(&[
                 "the idempotency key is ",
-                &num(k.chars().count() as u64),
+                &num(utf16_len(k) as u64),
                 " characters long; the service allows at most ",
                 &num(IDEMPOTENCY_KEY_MAX as u64),
             ]),

@@ -77,7 +77,7 @@ pub fn scan(prompt: &str) -> Vec<Reference> {
         let (start, end) = if bracketed { (i - 1, j + 1) } else { (i, j) };
         let canonical =
             bracketed && open == Some(b'[') && &bytes[i..i + 5] == b"Image" && spaces == 1 && !(digits > 1 && bytes[digits_start] == b'0');
-        found.push(Reference { number, canonical, bracketed, text: prompt[start..end].to_string(), start });
+        found.push(Reference { number, canonical, bracketed, text: prompt.get(start..end).unwrap_or_default().to_string(), start });
         i = end;
     }
     found

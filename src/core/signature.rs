@@ -8,7 +8,7 @@
 pub fn parse_signature(header: &str) -> Option<[u8; 32]> {
     let h = header.trim();
     let hex = match h.get(..7) {
-        Some(prefix) if prefix.eq_ignore_ascii_case("sha256=") => &h[7..],
+        Some(prefix) if prefix.eq_ignore_ascii_case("sha256=") => h.get(7..).unwrap_or_default(),
         _ => h,
     };
     let bytes = hex.as_bytes();

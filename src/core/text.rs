@@ -44,7 +44,7 @@ pub fn quoted(value: &str) -> String {
         while !value.is_char_boundary(end) {
             end -= 1;
         }
-        s.push_str(&value[..end]);
+        s.push_str(value.get(..end).unwrap_or_default());
         s.push('…');
     } else {
         s.push_str(value);

@@ -67,7 +67,7 @@ fn check_chars(s: &str, allowed: impl Fn(u8) -> bool) -> Result<(), UriError> {
         } else if b.is_ascii() && allowed(b) {
             i += 1;
         } else {
-            let c = s[i..].chars().next().unwrap_or('\u{FFFD}');
+            let c = s.get(i..).and_then(|rest| rest.chars().next()).unwrap_or('\u{FFFD}');
             return Err(UriError::BadCharacter(c));
         }
     }
@@ -90,7 +90,7 @@ fn valid_ipv6(s: &str) -> bool {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.') {
         return false;
     }
-    let compressed = s.matches("::").count();
+    let compressed = s.as_bytes().windows(2).filter(|w| w == b"::").count();
     if compressed > 1 {
         return false;
     }
@@ -140,23 +140,23 @@ pub fn parse_ipv4(s: &str) -> Option<[u8; 4]> {
 /// Parses `s` as an absolute URI (RFC 3986 `absolute-URI` with an optional
 /// fragment).
 pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
-    let colon = s.find(':').ok_or(UriError::NotAbsolute)?;
-    let scheme = &s[..colon];
+    // split_once rather than index slicing throughout: no slice-boundary
+    // panic paths (and their formatting code) in the wasm.
+    let (scheme, rest) = s.split_once(':').ok_or(UriError::NotAbsolute)?;
     let scheme_ok = scheme.as_bytes().first().is_some_and(u8::is_ascii_alphabetic)
         && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     if !scheme_ok {
         return Err(UriError::NotAbsolute);
     }
-    let rest = &s[colon + 1..];
     if rest.is_empty() {
         return Err(UriError::Empty);
     }
-    let (rest, fragment) = match rest.find('#') {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+    let (rest, fragment) = match rest.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
         None => (rest, None),
     };
-    let (hier, query) = match rest.find('?') {
-        Some(i) => (&rest[..i], Some(&rest[i + 1..])),
+    let (hier, query) = match rest.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
         None => (rest, None),
     };
     if let Some(q) = query {
@@ -167,8 +167,10 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
     }
     let mut host = None;
     if let Some(after) = hier.strip_prefix("//") {
-        let end = after.find('/').unwrap_or(after.len());
-        let (authority, path) = after.split_at(end);
+        let (authority, path) = match after.find('/') {
+            Some(i) => after.split_at_checked(i).unwrap_or((after, "")),
+            None => (after, ""),
+        };
         host = Some(parse_authority(authority)?);
         check_chars(path, path_char)?;
     } else {
@@ -181,22 +183,22 @@ pub fn parse(s: &str) -> Result<Uri<'_>, UriError> {
 }
 
 fn parse_authority(authority: &str) -> Result<&str, UriError> {
-    let host_port = match authority.rfind('@') {
-        Some(i) => {
-            check_chars(&authority[..i], |b| is_unreserved(b) || is_sub_delim(b) || b == b':')?;
-            &authority[i + 1..]
+    let host_port = match authority.rsplit_once('@') {
+        Some((userinfo, host_port)) => {
+            check_chars(userinfo, |b| is_unreserved(b) || is_sub_delim(b) || b == b':')?;
+            host_port
         }
         None => authority,
     };
     let (host, port) = if let Some(inner) = host_port.strip_prefix('[') {
-        let close = inner.find(']').ok_or(UriError::BadAuthority)?;
-        if !valid_ipv6(&inner[..close]) {
+        let (host, port) = inner.split_once(']').ok_or(UriError::BadAuthority)?;
+        if !valid_ipv6(host) {
             return Err(UriError::BadAuthority);
         }
-        (&inner[..close], &inner[close + 1..])
+        (host, port)
     } else {
         match host_port.rfind(':') {
-            Some(i) => (&host_port[..i], &host_port[i..]),
+            Some(i) => host_port.split_at_checked(i).unwrap_or((host_port, "")),
             None => (host_port, ""),
         }
     };
