@@ -24,11 +24,15 @@ pub struct ClientError {
     pub job_id: Option<String>,
     /// The last job seen, with its body as received.
     pub job: Option<(Job, JsValue)>,
+    /// The submission's key, when the submit itself failed: the job may
+    /// exist even though its id never arrived (a lost answer, an abort), and
+    /// submitting again with this key returns it instead of a second job.
+    pub idempotency_key: Option<String>,
 }
 
 impl From<Failure> for ClientError {
     fn from(failure: Failure) -> Self {
-        ClientError { failure, job_id: None, job: None }
+        ClientError { failure, job_id: None, job: None, idempotency_key: None }
     }
 }
 
@@ -69,12 +73,13 @@ pub async fn submit(
     send_options.idempotency_key = Some(idempotency_key.to_string());
     let http = assemble(request, &send_options, idempotency_key);
     let out = Outgoing { method: http.method, url: &http.url, headers: &http.headers, body: Some(&http.body) };
-    let answer = send_with_retries(config, &out, signal).await?;
+    let with_key = |failure: Failure| ClientError { idempotency_key: Some(idempotency_key.to_string()), ..ClientError::from(failure) };
+    let answer = send_with_retries(config, &out, signal).await.map_err(with_key)?;
     parse_accepted(&answer.body).map_err(|e| {
         let mut f = Failure::new(ErrorCode::BadResponse, e.0);
         f.status = Some(answer.status);
         f.request_id = answer.request_id;
-        ClientError::from(f)
+        with_key(f)
     })
 }
 
@@ -83,7 +88,7 @@ pub async fn get_job(config: &ClientConfig, job_id: &str, signal: Option<&AbortS
     let url = cat(&[&config.send.base_url, JOBS_PATH, &encode_path_segment(job_id)]);
     let headers = read_headers(config);
     let out = Outgoing { method: "GET", url: &url, headers: &headers, body: None };
-    let with_id = |failure: Failure| ClientError { failure, job_id: Some(job_id.to_string()), job: None };
+    let with_id = |failure: Failure| ClientError { job_id: Some(job_id.to_string()), ..ClientError::from(failure) };
     let answer = send_with_retries(config, &out, signal).await.map_err(with_id)?;
     match parse_job(&answer.body) {
         Ok(job) => Ok((job, answer.body_js)),
@@ -144,7 +149,7 @@ pub async fn wait_for_job(
     // Polls retry inside the wait's own loop, not per request.
     poll_config.retry.max_retries = 0;
 
-    let end = |failure: Failure, last: Option<(Job, JsValue)>| ClientError { failure, job_id: Some(job_id.to_string()), job: last };
+    let end = |failure: Failure, last: Option<(Job, JsValue)>| ClientError { job_id: Some(job_id.to_string()), job: last, ..ClientError::from(failure) };
     let stopped = |last: Option<(Job, JsValue)>| {
         if is_aborted(signal) {
             end(aborted(), last)

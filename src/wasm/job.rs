@@ -73,5 +73,8 @@ pub fn client_error_to_js(err: &ClientError) -> JsValue {
     if let Some((job, raw)) = &err.job {
         set(&e, "job", &job_to_js(job, raw));
     }
+    if let Some(key) = &err.idempotency_key {
+        set(&e, "idempotencyKey", &JsValue::from_str(key));
+    }
     e
 }

@@ -228,6 +228,9 @@ export declare class HappyHorseError extends Error {
   jobId?: string;
   /** The job's last state (JOB_FAILED, JOB_CANCELLED, TIMEOUT). */
   job?: Job;
+  /** When the submit itself failed (the job may exist all the same): submit
+   *  again with this key to get that job rather than a second one. */
+  idempotencyKey?: string;
   /** The service's `x-request-id`, for support. */
   requestId?: string;
   /** Whether trying again later may succeed. */

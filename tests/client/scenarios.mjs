@@ -147,6 +147,21 @@ export const scenarios = {
     assert.equal((await ctx.fake.apiLog()).length, before, 'no request after the abort');
   },
 
+  async 'a submit that fails still hands back its idempotency key, which recovers the job'(ctx) {
+    await ctx.fake.config(FAST);
+    await ctx.fake.fault({ route: 'generate', kind: 'drop-after', count: 3 }); // the job is made, every answer lost
+    const c = client(ctx, { maxRetries: 2 });
+    const e = await assert.rejects(c.submit({ prompt: 'a horse' }), (e) => isHH(ctx, e, 'NETWORK'));
+    assert.ok(e.idempotencyKey, 'the key comes back');
+    assert.equal(e.jobId, undefined);
+    const again = await c.submit({ prompt: 'a horse' }, { idempotencyKey: e.idempotencyKey });
+    const posts = (await ctx.fake.apiLog()).filter((p) => p.method === 'POST');
+    assert.equal(posts.length, 4);
+    assert.ok(posts.every((p) => p.headers['idempotency-key'] === e.idempotencyKey));
+    const job = await c.waitForJob(again.jobId, QUICK_POLL);
+    assert.equal(job.status, 'COMPLETED', 'the job made by the lost submit');
+  },
+
   async 'an already aborted signal sends nothing'(ctx) {
     const controller = new AbortController();
     controller.abort();
