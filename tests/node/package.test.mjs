@@ -92,3 +92,13 @@ test('the published package loads by name in Node, as ESM and CommonJS, even wit
   assert.equal(run([...old, '--input-type=module', '-e', "import { validate, Client } from 'happyhorse'; console.log(validate({ prompt: 'x' }).ok, typeof Client)"]), 'true function');
   assert.equal(run([...old, '-e', "const h = require('happyhorse'); try { h.buildRequest({}) } catch (e) { console.log(e instanceof h.HappyHorseError, e.code) }"]), 'true INVALID_REQUEST');
 });
+
+test('findImageReferences gives JS string offsets, near misses included', () => {
+  const prompt = '🐎 [Image 1] meets (image 2) and [Image 3]';
+  const refs = pkg.findImageReferences(prompt);
+  assert.deepEqual(refs.map((r) => [r.text, r.number, r.canonical, r.bracketed]), [
+    ['[Image 1]', 1, true, true], ['(image 2)', 2, false, true], ['[Image 3]', 3, true, true],
+  ]);
+  for (const r of refs) assert.equal(prompt.slice(r.index, r.index + r.text.length), r.text);
+  assert.throws(() => pkg.findImageReferences(42), (e) => e.code === 'INVALID_REQUEST' && e.issues[0].path === 'prompt');
+});
