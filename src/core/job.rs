@@ -36,6 +36,20 @@ pub struct Job {
 }
 
 impl Job {
+    /// The job as a submit's answer describes it: its id and status, nothing
+    /// known yet of progress or result.
+    pub fn accepted(a: &Accepted) -> Job {
+        Job {
+            job_id: a.job_id.clone(),
+            status: a.status.clone(),
+            progress: None,
+            video_urls: Vec::new(),
+            error: None,
+            credit_cost: None,
+            raw: Value::Undefined,
+        }
+    }
+
     /// Whether the job will not change any more.
     pub fn is_final(&self) -> bool {
         matches!(self.status.as_str(), COMPLETED | FAILED | CANCELLED)

@@ -149,7 +149,11 @@ pub async fn wait_for_job(
     // Polls retry inside the wait's own loop, not per request.
     poll_config.retry.max_retries = 0;
 
-    let end = |failure: Failure, last: Option<(Job, JsValue)>| ClientError { job_id: Some(job_id.to_string()), job: last, ..ClientError::from(failure) };
+    let end = |failure: Failure, last: Option<(Job, JsValue)>| ClientError {
+        job_id: Some(job_id.to_string()),
+        job: last,
+        ..ClientError::from(failure)
+    };
     let stopped = |last: Option<(Job, JsValue)>| {
         if is_aborted(signal) {
             end(aborted(), last)

@@ -176,15 +176,7 @@ impl Client {
             let signal = call.signal.as_ref();
             let accepted = flows::submit(&config, &body, &key, signal).await.map_err(reject)?;
             let notify = notifier(call.on_update.clone());
-            let first = Job {
-                job_id: accepted.job_id.clone(),
-                status: accepted.status.clone(),
-                progress: None,
-                video_urls: Vec::new(),
-                error: None,
-                credit_cost: None,
-                raw: Value::Undefined,
-            };
+            let first = Job::accepted(&accepted);
             let first_raw = super::job::accepted_to_js(&accepted);
             notify(&first, &first_raw);
             let (job, raw) =
