@@ -4,7 +4,8 @@
 # (a "180 s" job takes 15 s); the page's Connection panel switches to the
 # real service or your own proxy.
 #   PORT=8787 scripts/demo.sh
-#   scripts/demo.sh --upstream https://your-proxy.example   (proxy mode; see README)
+#   APIFRAME_API_KEY=afk_... scripts/demo.sh --upstream https://api.apiframe.ai
+#       (proxy mode: the server adds the key, the page never sees it; see README)
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"

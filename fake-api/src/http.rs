@@ -3,7 +3,7 @@
 //! because the fake must misbehave on purpose — drop a connection after
 //! doing the work, stall, send broken bodies — which frameworks hide.
 
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
 #[derive(Debug, Clone)]
@@ -111,17 +111,32 @@ pub async fn write_response(stream: &mut BufReader<TcpStream>, r: &Response) -> 
     s.flush().await
 }
 
+/// `(authority, path)` of an absolute URL after its scheme.
+pub fn split_url(rest: &str) -> (&str, &str) {
+    match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, "/"),
+    }
+}
+
 /// A minimal HTTP/1.1 client for `http://` URLs (webhook delivery, proxying
 /// to a plain-http upstream): returns status, headers and body.
 pub async fn send(method: &str, url: &str, headers: &[(String, String)], body: &[u8]) -> std::io::Result<Response> {
     let invalid = || std::io::Error::new(std::io::ErrorKind::InvalidInput, "only http:// URLs are supported");
-    let rest = url.strip_prefix("http://").ok_or_else(invalid)?;
-    let (authority, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
+    let (authority, path) = split_url(url.strip_prefix("http://").ok_or_else(invalid)?);
     let addr = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
-    let mut stream = TcpStream::connect(addr).await?;
+    exchange(TcpStream::connect(addr).await?, method, authority, path, headers, body).await
+}
+
+/// One request and its whole answer over an open stream (plain or TLS).
+pub async fn exchange<S: AsyncRead + AsyncWrite + Unpin>(
+    mut stream: S,
+    method: &str,
+    authority: &str,
+    path: &str,
+    headers: &[(String, String)],
+    body: &[u8],
+) -> std::io::Result<Response> {
     let mut head = format!("{method} {path} HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
     for (k, v) in headers {
         head.push_str(&format!("{k}: {v}\r\n"));

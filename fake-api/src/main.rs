@@ -5,6 +5,7 @@
 //! Usage: fake-apiframe [--port 8787] [--host 127.0.0.1] [--www www]
 //!        [--pkg pkg] [--media fake-api/media] [--api-key KEY]
 //!        [--time-scale 1] [--job-seconds 180] [--upstream URL]
+//!        [--upstream-ca PEM]
 //! Prints `fake-apiframe listening on http://HOST:PORT` once ready
 //! (`--port 0` picks a free port).
 
@@ -28,7 +29,7 @@ use server::Server;
 use state::{Config, State};
 
 fn usage(msg: &str) -> ! {
-    eprintln!("fake-apiframe: {msg}\nusage: fake-apiframe [--port N] [--host H] [--www DIR] [--pkg DIR] [--media DIR] [--api-key KEY] [--time-scale X] [--job-seconds S] [--upstream URL]");
+    eprintln!("fake-apiframe: {msg}\nusage: fake-apiframe [--port N] [--host H] [--www DIR] [--pkg DIR] [--media DIR] [--api-key KEY] [--time-scale X] [--job-seconds S] [--upstream URL] [--upstream-ca PEM]");
     std::process::exit(2)
 }
 
@@ -37,6 +38,7 @@ fn main() {
     let mut port = 8787u16;
     let mut host = String::from("127.0.0.1");
     let mut settings = Settings::default();
+    let mut upstream_ca: Option<PathBuf> = None;
     let mut config = Config {
         api_key: std::env::var("FAKE_API_KEY").ok().filter(|k| !k.is_empty()),
         www: PathBuf::from("www"),
@@ -44,6 +46,7 @@ fn main() {
         media: PathBuf::from("fake-api/media"),
         upstream: None,
         upstream_key: std::env::var("APIFRAME_API_KEY").ok().filter(|k| !k.is_empty()),
+        upstream_tls: upstream::tls_config(None).unwrap_or_else(|e| usage(&e)),
     };
     while let Some(flag) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage(&format!("{flag} needs a value")));
@@ -63,9 +66,13 @@ fn main() {
                     value().parse().ok().filter(|v: &f64| *v > 0.0).unwrap_or_else(|| usage("--job-seconds takes a positive number"))
             }
             "--upstream" => config.upstream = Some(value()),
+            "--upstream-ca" => upstream_ca = Some(value().into()),
             "--help" | "-h" => usage("help"),
             other => usage(&format!("unknown argument {other}")),
         }
+    }
+    if let Some(ca) = &upstream_ca {
+        config.upstream_tls = upstream::tls_config(Some(ca)).unwrap_or_else(|e| usage(&e));
     }
     if config.upstream.is_some() && config.upstream_key.is_none() {
         eprintln!("fake-apiframe: proxy mode without APIFRAME_API_KEY in the environment: requests go upstream without a key");

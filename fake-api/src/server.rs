@@ -96,11 +96,19 @@ impl Server {
         let response = match response {
             Some(r) => r,
             None => match &self.config.upstream {
-                Some(upstream) => crate::proxy::forward(upstream, self.config.upstream_key.as_deref(), &req).await,
+                Some(upstream) => {
+                    crate::proxy::forward(&self.config.upstream_tls, upstream, self.config.upstream_key.as_deref(), &req).await
+                }
                 None => self.serve_api(&req, route, origin),
             },
         };
-        let response = cors(response.header("x-request-id", &request_id), &req);
+        // The upstream's request id, in proxy mode, is the one support can use.
+        let response = if response.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-request-id")) {
+            response
+        } else {
+            response.header("x-request-id", &request_id)
+        };
+        let response = cors(response, &req);
         self.log(&req, if drop_after { 0 } else { response.status });
         if !drop_after {
             let _ = write_response(&mut stream, &response).await;

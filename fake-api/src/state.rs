@@ -22,6 +22,8 @@ pub struct Config {
     /// Proxy mode: forward `/v2/*` here, adding `upstream_key`.
     pub upstream: Option<String>,
     pub upstream_key: Option<String>,
+    /// TLS settings for an `https://` upstream.
+    pub upstream_tls: std::sync::Arc<rustls::ClientConfig>,
 }
 
 pub struct State {
