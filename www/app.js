@@ -281,25 +281,29 @@ function showJob(job) {
   $('progress-bar').style.width = `${p ?? 0}%`;
 }
 
-$('generate').addEventListener('click', async () => {
+/**
+ * Runs one job to its end and shows it. `start(client, options)` is the
+ * package call: `generate` for a new request, `waitForJob` to resume one.
+ * Nothing submitted is lost: a failed submit offers to try again under the
+ * same Idempotency-Key (the service returns the job it may already have
+ * made), and a wait that stopped offers to keep waiting for its jobId.
+ */
+async function runJob(start) {
   if (currentJob) return;
-  const request = readRequest();
   const controller = new AbortController();
   const started = performance.now();
   currentJob = { controller, timer: setInterval(() => { $('elapsed').textContent = `${((performance.now() - started) / 1000).toFixed(1)} s`; }, 100) };
   $('job').hidden = false;
   $('job-error').hidden = true;
+  $('resume').hidden = true;
   $('video').hidden = true;
   $('video').removeAttribute('src');
-  $('job-id').textContent = '';
   $('cancel').hidden = false;
-  showJob({ status: 'SUBMITTING', progress: null });
   refresh();
-  announce('Submitting…');
   let lastStatus = '';
   try {
     const client = new Client({ baseUrl: connection.baseUrl, apiKey: connection.apiKey || undefined });
-    const job = await client.generate(request, {
+    const job = await start(client, {
       signal: controller.signal,
       onUpdate: (j) => {
         showJob(j);
@@ -323,12 +327,37 @@ $('generate').addEventListener('click', async () => {
       if (e.job) showJob(e.job); else $('job-status').textContent = 'ERROR';
       showFailure(e);
     }
+    offerResume(e, start);
   } finally {
     clearInterval(currentJob.timer);
     currentJob = null;
     $('cancel').hidden = true;
     refresh();
   }
+}
+
+function offerResume(e, start) {
+  const finished = ['JOB_FAILED', 'JOB_CANCELLED', 'INVALID_REQUEST'].includes(e.code);
+  if (finished) return;
+  const button = $('resume');
+  if (e.jobId) {
+    button.textContent = 'Keep waiting';
+    button.onclick = () => runJob((client, opts) => client.waitForJob(e.jobId, opts));
+  } else if (e.idempotencyKey && e.retryable !== false) {
+    button.textContent = 'Try again (same request, same key)';
+    button.onclick = () => runJob((client, opts) => start(client, { ...opts, idempotencyKey: e.idempotencyKey }));
+  } else {
+    return;
+  }
+  button.hidden = false;
+}
+
+$('generate').addEventListener('click', () => {
+  const request = readRequest();
+  $('job-id').textContent = '';
+  showJob({ status: 'SUBMITTING', progress: null });
+  announce('Submitting…');
+  runJob((client, opts) => client.generate(request, opts));
 });
 $('cancel').addEventListener('click', () => currentJob?.controller.abort());
 

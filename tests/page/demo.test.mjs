@@ -180,3 +180,32 @@ test('screenshots at 360 px and desktop', async () => {
     await page.screenshot({ path: path.join(OUT, name), fullPage: true });
   }
 });
+
+test('a submit that keeps failing offers to try again under the same key, and nothing is duplicated', async () => {
+  await control.fault({ route: 'generate', kind: 'status', status: 503, count: 3 });
+  await page.fill('#prompt', 'a horse');
+  await page.click('#generate');
+  await page.waitForSelector('#resume:not([hidden])', { timeout: 20000 });
+  assert.match(await page.textContent('#job-error'), /SERVER_ERROR/);
+  assert.match(await page.textContent('#resume'), /Try again/);
+  await page.click('#resume');
+  await page.waitForSelector('#video:not([hidden])', { timeout: 20000 });
+  const posts = (await control.apiLog()).filter((e) => e.method === 'POST');
+  assert.deepEqual(posts.map((p) => p.status), [503, 503, 503, 202]);
+  assert.equal(new Set(posts.map((p) => p.headers['idempotency-key'])).size, 1, 'one key throughout');
+});
+
+test('after Cancel, Keep waiting resumes the same job', async () => {
+  await control.config({ timeScale: 60 });
+  await page.fill('#prompt', 'a horse');
+  await page.click('#generate');
+  await page.waitForFunction(() => /^[0-9a-f-]{36}$/.test(document.querySelector('#job-id').textContent));
+  const jobId = await page.textContent('#job-id');
+  await page.click('#cancel');
+  await page.waitForSelector('#resume:not([hidden])');
+  assert.equal(await page.textContent('#resume'), 'Keep waiting');
+  await page.click('#resume');
+  await page.waitForSelector('#video:not([hidden])', { timeout: 20000 });
+  assert.equal(await page.textContent('#job-id'), jobId);
+  assert.equal((await control.apiLog()).filter((e) => e.method === 'POST').length, 1);
+});
