@@ -4,7 +4,7 @@
 //! and timeout failures.
 
 use crate::core::issue::{Code, Issue};
-use crate::core::text::cat;
+use crate::core::text::{cat, num};
 use crate::core::value::Value;
 
 /// The `code` of a `HappyHorseError`.
@@ -138,9 +138,7 @@ pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_
     }
     if f.status == Some(402) {
         if let (Some(r), Some(a)) = (f.credits_required, f.credits_available) {
-            use crate::core::value::u64_text;
-            f.message =
-                cat(&[&f.message, ": ", &u64_text(r.max(0.0) as u64), " credits required, ", &u64_text(a.max(0.0) as u64), " available"]);
+            f.message = cat(&[&f.message, ": ", &num(r.max(0.0) as u64), " credits required, ", &num(a.max(0.0) as u64), " available"]);
         }
     }
     f

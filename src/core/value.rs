@@ -128,13 +128,6 @@ pub fn push_u64(mut n: u64, out: &mut String) {
     }
 }
 
-/// Decimal text of `n` without `core::fmt`.
-pub fn u64_text(n: u64) -> String {
-    let mut s = String::new();
-    push_u64(n, &mut s);
-    s
-}
-
 fn write_string(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
@@ -200,7 +193,7 @@ mod tests {
     #[test]
     fn integers_print_exactly() {
         for n in [0u64, 7, 10, 2147483647, 9_007_199_254_740_991] {
-            assert_eq!(u64_text(n), n.to_string());
+            assert_eq!(crate::core::text::num(n), n.to_string());
             assert_eq!(Value::Number(n as f64).to_json(), n.to_string());
         }
     }
