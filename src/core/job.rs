@@ -31,6 +31,9 @@ pub struct Job {
     pub video_urls: Vec<String>,
     pub error: Option<String>,
     pub credit_cost: Option<f64>,
+    /// The service purged the result's files (24 h after completion): its
+    /// URLs may 404.
+    pub expired: bool,
     /// The body as received, for fields this package does not model.
     pub raw: Value,
 }
@@ -46,6 +49,7 @@ impl Job {
             video_urls: Vec::new(),
             error: None,
             credit_cost: None,
+            expired: false,
             raw: Value::Undefined,
         }
     }
@@ -95,6 +99,7 @@ pub fn parse_job(body: &Value) -> Result<Job, BadResponse> {
         video_urls: video_urls(body.get("result")),
         error: non_empty_string(body.get("error")),
         credit_cost,
+        expired: matches!(body.get("expired"), Some(Value::Bool(true))),
         raw: body.clone(),
     })
 }
@@ -168,6 +173,14 @@ mod tests {
         assert!(parse_accepted(&value(&json!({"status": "QUEUED"}))).is_err());
         let a = parse_accepted(&value(&json!({"jobId": "j9"}))).unwrap();
         assert_eq!((a.job_id.as_str(), a.status.as_str()), ("j9", "QUEUED"));
+    }
+
+    #[test]
+    fn expired_results_are_flagged() {
+        let j =
+            parse_job(&value(&json!({"id": "j", "status": "COMPLETED", "result": "https://cdn.example/v.mp4", "expired": true}))).unwrap();
+        assert!(j.expired);
+        assert!(!parse_job(&value(&json!({"id": "j", "status": "COMPLETED"}))).unwrap().expired);
     }
 
     #[test]

@@ -14,7 +14,7 @@ fn num_or_null(n: Option<f64>) -> JsValue {
     n.map_or(JsValue::NULL, JsValue::from_f64)
 }
 
-/// `{ jobId, status, progress, videoUrls, error?, creditCost?, raw }`.
+/// `{ jobId, status, progress, videoUrls, error?, creditCost?, expired, raw }`.
 pub fn job_to_js(job: &Job, raw: &JsValue) -> JsValue {
     let o: JsValue = js_sys::Object::new().into();
     set(&o, "jobId", &JsValue::from_str(&job.job_id));
@@ -28,6 +28,7 @@ pub fn job_to_js(job: &Job, raw: &JsValue) -> JsValue {
     if let Some(c) = job.credit_cost {
         set(&o, "creditCost", &JsValue::from_f64(c));
     }
+    set(&o, "expired", &JsValue::from_bool(job.expired));
     set(&o, "raw", raw);
     o
 }

@@ -123,6 +123,8 @@ export interface Job {
   videoUrls: string[];
   error?: string;
   creditCost?: number;
+  /** The service purged the result's files (24 h after completion): `videoUrls` may 404. */
+  expired: boolean;
   /** The body as the service sent it. */
   raw: unknown;
 }

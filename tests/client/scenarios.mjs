@@ -40,6 +40,7 @@ export const scenarios = {
     assert.deepEqual(job.videoUrls, [`${ctx.fake.baseUrl}/media/sample.webm`]);
     assert.equal(job.creditCost, 310);
     assert.equal(job.raw.id, job.jobId);
+    assert.equal(job.expired, false);
     const order = ['QUEUED', 'PROCESSING', 'COMPLETED'];
     const seen = updates.map((u) => order.indexOf(u.status));
     assert.ok(seen.every((s, i) => s >= 0 && (i === 0 || s >= seen[i - 1])), `statuses in order: ${updates.map((u) => u.status)}`);
