@@ -27,6 +27,12 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The backoff step after `n` failures: `base_delay_ms` doubling, at
+    /// most `max_delay_ms` (before jitter).
+    pub fn step_ms(&self, n: u32) -> f64 {
+        (self.base_delay_ms * 2f64.powi(n.min(30) as i32)).min(self.max_delay_ms)
+    }
+
     /// The wait before retry number `retry` (0 for the first retry) after
     /// `failure`, or `None` when the call should fail now. `random` is in
     /// [0, 1).
@@ -34,8 +40,7 @@ impl RetryPolicy {
         if !failure.retryable || retry >= self.max_retries {
             return None;
         }
-        let step = (self.base_delay_ms * 2f64.powi(retry.min(30) as i32)).min(self.max_delay_ms);
-        let backoff = step * (0.5 + 0.5 * random.clamp(0.0, 1.0));
+        let backoff = self.step_ms(retry) * (0.5 + 0.5 * random.clamp(0.0, 1.0));
         match failure.retry_after_ms {
             Some(ra) if ra > self.max_retry_after_ms => None,
             Some(ra) => Some(ra.max(backoff.min(ra + 1_000.0))),

@@ -172,8 +172,7 @@ pub async fn wait_for_job(
         let delay = schedule.next_delay_ms(now_ms(), js_sys::Math::random());
         let delay = if failures_in_a_row > 0 {
             // Back off after failures, honouring Retry-After, but keep waiting.
-            let step = (config.retry.base_delay_ms * 2f64.powi(failures_in_a_row.min(10) as i32)).min(config.retry.max_delay_ms);
-            delay.max(step)
+            delay.max(config.retry.step_ms(failures_in_a_row))
         } else {
             delay
         };
@@ -189,23 +188,17 @@ pub async fn wait_for_job(
                 if changed {
                     on_update(&job, &raw);
                 }
-                let status = job.status.clone();
-                let error = job.error.clone();
-                last = Some((job, raw));
-                match status.as_str() {
-                    COMPLETED => return last.ok_or_else(|| stopped(None)),
+                match job.status.as_str() {
+                    COMPLETED => return Ok((job, raw)),
                     FAILED => {
-                        let message = error.unwrap_or_else(|| String::from("the job failed (its credits are refunded)"));
-                        return Err(end(Failure::new(ErrorCode::JobFailed, message), last));
+                        let message = job.error.clone().unwrap_or_else(|| String::from("the job failed (its credits are refunded)"));
+                        return Err(end(Failure::new(ErrorCode::JobFailed, message), Some((job, raw))));
                     }
-                    CANCELLED => return Err(end(Failure::new(ErrorCode::JobCancelled, "the job was cancelled"), last)),
-                    _ => {}
+                    CANCELLED => return Err(end(Failure::new(ErrorCode::JobCancelled, "the job was cancelled"), Some((job, raw)))),
+                    _ => last = Some((job, raw)),
                 }
             }
-            Err(e) if is_aborted(Some(&inner)) => {
-                let _ = e;
-                return Err(stopped(last));
-            }
+            Err(_) if is_aborted(Some(&inner)) => return Err(stopped(last)),
             Err(e) => {
                 let transient = e.failure.retryable;
                 failures_in_a_row += 1;
