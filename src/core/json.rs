@@ -11,6 +11,10 @@
 use crate::core::value::Value;
 
 pub const MAX_DEPTH: usize = 32;
+/// Arrays longer than this are not read (no field allows more than 9).
+pub const MAX_ITEMS: usize = 10_000;
+/// How a too-long array is named in messages.
+pub const HUGE_ARRAY: &str = "an array of more than 10000 items";
 /// The key of a marker object.
 pub const MARKER: &str = "\u{0}hh";
 
@@ -56,7 +60,7 @@ fn marker_kind(kind: &str) -> Value {
         "a BigInt" => Value::Other("a BigInt"),
         "a function" => Value::Other("a function"),
         "a symbol" => Value::Other("a symbol"),
-        "a huge array" => Value::Other("an array of more than 10000 items"),
+        "a huge array" => Value::Other(HUGE_ARRAY),
         _ => Value::Other("an unsupported value"),
     }
 }

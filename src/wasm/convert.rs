@@ -7,16 +7,14 @@
 //! Proxy, extreme nesting) the value is walked field by field instead, with
 //! the same limits: cycles and nesting cut at a depth limit, huge arrays at
 //! a length limit, unreadable parts named as such — never an exception
-//! unwinding through wasm. Outbound, answers travel as one JSON text parsed
-//! by `JSON.parse`: a single crossing, and plain objects on the JS side.
+//! unwinding through wasm; the limits are `core::json`'s (and `input.js`
+//! repeats them). Outbound, answers travel as one JSON text parsed by
+//! `JSON.parse` (a `Report`, the hot one, as a packed string for
+//! `output.js`): a single crossing, and plain objects on the JS side.
 
+use crate::core::json::{HUGE_ARRAY, MAX_DEPTH, MAX_ITEMS};
 use crate::core::Value;
 use wasm_bindgen::prelude::*;
-
-/// Deeper than any real request (which is three levels deep).
-const MAX_DEPTH: usize = 32;
-/// Far more items than any field allows (9 images, 3 events).
-const MAX_ITEMS: u32 = 10_000;
 
 #[wasm_bindgen]
 extern "C" {
@@ -90,8 +88,8 @@ fn read(v: &JsValue, depth: usize) -> Value {
 
 fn read_array(v: &JsValue, depth: usize) -> Value {
     let len = js_sys::Reflect::get(v, &JsValue::from_str("length")).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
-    if len > f64::from(MAX_ITEMS) {
-        return Value::Other("an array of more than 10000 items");
+    if len > MAX_ITEMS as f64 {
+        return Value::Other(HUGE_ARRAY);
     }
     let len = len as u32;
     let mut items = Vec::with_capacity(len as usize);
