@@ -3,10 +3,10 @@
 //! and classifies what went wrong (network, timeout, abort, HTTP status).
 
 use crate::core::failure::{from_status, ErrorCode, Failure};
+use crate::core::json;
 use crate::core::retry::parse_retry_after;
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
-use crate::wasm::convert::from_js;
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -89,8 +89,11 @@ pub async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: 
     let retry_after_ms = header("retry-after").and_then(|v| parse_retry_after(&v, now_ms()));
     let text_promise = response.text().map_err(&classify)?;
     let text = JsFuture::from(text_promise).await.map_err(&classify)?.as_string().unwrap_or_default();
+    // The text is parsed twice, once per side: `JSON.parse` keeps the body as
+    // received for `job.raw`, the core's reader gives the value the core
+    // checks — no second trip of the parsed object back into wasm.
     let body_js = js_sys::JSON::parse(&text).ok();
-    let body = body_js.as_ref().map_or(Value::Undefined, from_js);
+    let body = body_js.as_ref().and_then(|_| json::parse(&text)).unwrap_or(Value::Undefined);
 
     if !(200..300).contains(&status) {
         return Err(from_status(status, &body, request_id, retry_after_ms));
