@@ -18,4 +18,4 @@ mod http;
 #[doc(hidden)]
 pub mod wasm;
 
-pub use crate::core::{build_request, estimate, validate, Code, Estimate, HttpRequest, Issue, Mode, Report, Value};
+pub use crate::core::{build_request, estimate, validate, Error, ErrorCode, Estimate, HttpRequest, Issue, IssueCode, Mode, Report, Value};

@@ -8,7 +8,7 @@
 //! `maxPollFailures` (consecutive failed polls that end a wait, default 5).
 //! Wait options: `timeoutMs` and `pollIntervalMs`, overriding the client's.
 
-use crate::core::issue::{Code, Report};
+use crate::core::issue::{IssueCode, Report};
 use crate::core::options::{parse_send_options, SendOptions};
 use crate::core::poll::PollConfig;
 use crate::core::retry::RetryPolicy;
@@ -42,7 +42,7 @@ fn number_option(options: &Value, key: &str, min: f64, max: f64, report: &mut Re
             };
             report.push(
                 cat(&["options.", key]),
-                Code::InvalidOption,
+                IssueCode::InvalidOption,
                 cat(&[key, " must be a whole number from ", &num(min as u64), " to ", &num(max as u64), ", got ", got]),
             );
             None
@@ -91,7 +91,7 @@ pub fn parse_wait_options(options: &Value, defaults: WaitConfig) -> Result<WaitC
     let mut report = Report::default();
     let mut wait = defaults;
     if !matches!(options, Value::Undefined | Value::Null | Value::Object(_)) {
-        report.push("options", Code::InvalidOption, cat(&["options must be an object, got ", options.kind()]));
+        report.push("options", IssueCode::InvalidOption, cat(&["options must be an object, got ", options.kind()]));
         return Err(report);
     }
     if let Some(n) = number_option(options, "timeoutMs", 1.0, DAY_MS, &mut report) {

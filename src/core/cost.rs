@@ -2,13 +2,14 @@
 //! chosen resolution times the duration, with the service's defaults for
 //! whatever the request leaves out.
 
-use crate::core::issue::{join_path, Code, Report};
+use crate::core::issue::{join_path, IssueCode, Report};
 use crate::core::spec::{Resolution, HAPPYHORSE_11};
 use crate::core::text::{cat, one_of};
 use crate::core::value::Value;
 
-/// What a request will cost.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What a request will cost (the `Estimate` TypeScript type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Estimate {
     pub credits: u32,
     pub credits_per_second: u32,
@@ -29,10 +30,10 @@ pub fn estimate(request: &Value) -> Result<Estimate, Report> {
         .errors
         .iter()
         .filter(|i| {
-            i.code == Code::NotAnObject
-                || i.code == Code::InvalidResolution
-                || i.code == Code::InvalidDuration
-                || (i.code == Code::WrongType && i.path == spec.params_key)
+            i.code == IssueCode::NotAnObject
+                || i.code == IssueCode::InvalidResolution
+                || i.code == IssueCode::InvalidDuration
+                || (i.code == IssueCode::WrongType && i.path == spec.params_key)
         })
         .cloned()
         .collect();
@@ -49,7 +50,7 @@ pub fn estimate(request: &Value) -> Result<Estimate, Report> {
         // Unreachable while the spec's default is one of its resolutions (a
         // unit test pins that); answer with an error rather than panic.
         let mut r = Report::default();
-        r.push(join_path(spec.params_key, "resolution"), Code::InvalidResolution, cat(&["expected ", &one_of(&[spec.default_resolution])]));
+        r.push(join_path(spec.params_key, "resolution"), IssueCode::InvalidResolution, cat(&["expected ", &one_of(&[spec.default_resolution])]));
         return Err(r);
     };
     let duration = params.and_then(|p| p.get("duration"));

@@ -3,7 +3,7 @@
 //! when refusing it). Then the warnings `checkImage` gives: the service
 //! needs JPG/PNG/BMP/WEBP, at least 300 px on each side.
 
-use crate::core::issue::{Code, Issue};
+use crate::core::issue::{IssueCode, Issue};
 use crate::core::spec::HAPPYHORSE_11;
 use crate::core::text::{cat, num};
 
@@ -91,6 +91,34 @@ fn jpeg(b: &[u8]) -> Option<ImageInfo> {
     None
 }
 
+/// The answer of `checkImage` (the `ImageCheck` TypeScript type).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ImageCheck {
+    pub url: String,
+    /// `true` when there is no warning.
+    pub ok: bool,
+    pub format: Option<&'static str>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub warnings: Vec<Issue>,
+}
+
+/// What the browser learnt of `url`: its format (when the bytes could be
+/// read) and its size (when it loaded at all), judged for the model.
+pub fn image_check(url: String, info: Option<ImageInfo>, size: Option<(u32, u32)>, path: &str) -> ImageCheck {
+    let warnings = match size {
+        Some((w, h)) => warnings_for(info, w, h, path),
+        None => vec![Issue {
+            path: path.to_string(),
+            code: IssueCode::ImageUnreadable,
+            message: String::from(
+                "this image did not load here: check the URL (the service fetches it itself, so it may still work if it is public)",
+            ),
+        }],
+    };
+    ImageCheck { url, ok: warnings.is_empty(), format: info.map(|i| i.format), width: size.map(|s| s.0), height: size.map(|s| s.1), warnings }
+}
+
 /// Warnings for an image the browser could read.
 pub fn warnings_for(info: Option<ImageInfo>, width: u32, height: u32, path: &str) -> Vec<Issue> {
     let spec = &HAPPYHORSE_11;
@@ -98,16 +126,16 @@ pub fn warnings_for(info: Option<ImageInfo>, width: u32, height: u32, path: &str
     let mut warn = |code, message: String| out.push(Issue { path: path.to_string(), code, message });
     match info {
         Some(i) if !spec.image_formats.contains(&i.format) => warn(
-            Code::ImageUnsupportedFormat,
+            IssueCode::ImageUnsupportedFormat,
             cat(&["this image is ", &i.format.to_ascii_uppercase(), "; the model takes JPG, PNG, BMP or WEBP"]),
         ),
         Some(_) => {}
-        None => warn(Code::ImageFormatUnverified, String::from("the image loads, but its server does not let this page read the file, so its format (JPG, PNG, BMP or WEBP needed) is unchecked")),
+        None => warn(IssueCode::ImageFormatUnverified, String::from("the image loads, but its server does not let this page read the file, so its format (JPG, PNG, BMP or WEBP needed) is unchecked")),
     }
     let min = spec.image_min_side_px;
     if width < min || height < min {
         warn(
-            Code::ImageTooSmall,
+            IssueCode::ImageTooSmall,
             cat(&[
                 "this image is ",
                 &num(width.into()),

@@ -4,7 +4,7 @@
 /// Every finding's stable identifier. The string form (`as_str`) is the
 /// public `code`; renaming one is a breaking change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Code {
+pub enum IssueCode {
     // Errors: the service would reject the request, or could never do it.
     NotAnObject,
     WrongType,
@@ -46,44 +46,44 @@ pub enum Code {
     ImageTooSmall,
 }
 
-impl Code {
+impl IssueCode {
     pub const fn as_str(self) -> &'static str {
         match self {
-            Code::NotAnObject => "NOT_AN_OBJECT",
-            Code::WrongType => "WRONG_TYPE",
-            Code::UnknownField => "UNKNOWN_FIELD",
-            Code::PromptMissing => "PROMPT_MISSING",
-            Code::PromptEmpty => "PROMPT_EMPTY",
-            Code::PromptTooLong => "PROMPT_TOO_LONG",
-            Code::UnsupportedModel => "UNSUPPORTED_MODEL",
-            Code::TooManyImages => "TOO_MANY_IMAGES",
-            Code::ImageNotUrl => "IMAGE_NOT_URL",
-            Code::ImageLocalFile => "IMAGE_LOCAL_FILE",
-            Code::InvalidResolution => "INVALID_RESOLUTION",
-            Code::InvalidAspectRatio => "INVALID_ASPECT_RATIO",
-            Code::InvalidDuration => "INVALID_DURATION",
-            Code::InvalidSeed => "INVALID_SEED",
-            Code::InvalidWebhookUrl => "INVALID_WEBHOOK_URL",
-            Code::InvalidWebhookEvent => "INVALID_WEBHOOK_EVENT",
-            Code::WebhookEventsEmpty => "WEBHOOK_EVENTS_EMPTY",
-            Code::ImageReferenceOutOfRange => "IMAGE_REFERENCE_OUT_OF_RANGE",
-            Code::ImageReferenceWithoutImages => "IMAGE_REFERENCE_WITHOUT_IMAGES",
-            Code::IdempotencyKeyTooLong => "IDEMPOTENCY_KEY_TOO_LONG",
-            Code::InvalidOption => "INVALID_OPTION",
-            Code::ServerRejected => "SERVER_REJECTED",
-            Code::AspectRatioIgnored => "ASPECT_RATIO_IGNORED",
-            Code::ImageNotReferenced => "IMAGE_NOT_REFERENCED",
-            Code::ImageReferenceNearMiss => "IMAGE_REFERENCE_NEAR_MISS",
-            Code::DuplicateImage => "DUPLICATE_IMAGE",
-            Code::ImageNotHttps => "IMAGE_NOT_HTTPS",
-            Code::ImageUnreachable => "IMAGE_UNREACHABLE",
-            Code::WebhookNotHttps => "WEBHOOK_NOT_HTTPS",
-            Code::WebhookUnreachable => "WEBHOOK_UNREACHABLE",
-            Code::WebhookEventsWithoutUrl => "WEBHOOK_EVENTS_WITHOUT_URL",
-            Code::ImageUnreadable => "IMAGE_UNREADABLE",
-            Code::ImageUnsupportedFormat => "IMAGE_UNSUPPORTED_FORMAT",
-            Code::ImageFormatUnverified => "IMAGE_FORMAT_UNVERIFIED",
-            Code::ImageTooSmall => "IMAGE_TOO_SMALL",
+            IssueCode::NotAnObject => "NOT_AN_OBJECT",
+            IssueCode::WrongType => "WRONG_TYPE",
+            IssueCode::UnknownField => "UNKNOWN_FIELD",
+            IssueCode::PromptMissing => "PROMPT_MISSING",
+            IssueCode::PromptEmpty => "PROMPT_EMPTY",
+            IssueCode::PromptTooLong => "PROMPT_TOO_LONG",
+            IssueCode::UnsupportedModel => "UNSUPPORTED_MODEL",
+            IssueCode::TooManyImages => "TOO_MANY_IMAGES",
+            IssueCode::ImageNotUrl => "IMAGE_NOT_URL",
+            IssueCode::ImageLocalFile => "IMAGE_LOCAL_FILE",
+            IssueCode::InvalidResolution => "INVALID_RESOLUTION",
+            IssueCode::InvalidAspectRatio => "INVALID_ASPECT_RATIO",
+            IssueCode::InvalidDuration => "INVALID_DURATION",
+            IssueCode::InvalidSeed => "INVALID_SEED",
+            IssueCode::InvalidWebhookUrl => "INVALID_WEBHOOK_URL",
+            IssueCode::InvalidWebhookEvent => "INVALID_WEBHOOK_EVENT",
+            IssueCode::WebhookEventsEmpty => "WEBHOOK_EVENTS_EMPTY",
+            IssueCode::ImageReferenceOutOfRange => "IMAGE_REFERENCE_OUT_OF_RANGE",
+            IssueCode::ImageReferenceWithoutImages => "IMAGE_REFERENCE_WITHOUT_IMAGES",
+            IssueCode::IdempotencyKeyTooLong => "IDEMPOTENCY_KEY_TOO_LONG",
+            IssueCode::InvalidOption => "INVALID_OPTION",
+            IssueCode::ServerRejected => "SERVER_REJECTED",
+            IssueCode::AspectRatioIgnored => "ASPECT_RATIO_IGNORED",
+            IssueCode::ImageNotReferenced => "IMAGE_NOT_REFERENCED",
+            IssueCode::ImageReferenceNearMiss => "IMAGE_REFERENCE_NEAR_MISS",
+            IssueCode::DuplicateImage => "DUPLICATE_IMAGE",
+            IssueCode::ImageNotHttps => "IMAGE_NOT_HTTPS",
+            IssueCode::ImageUnreachable => "IMAGE_UNREACHABLE",
+            IssueCode::WebhookNotHttps => "WEBHOOK_NOT_HTTPS",
+            IssueCode::WebhookUnreachable => "WEBHOOK_UNREACHABLE",
+            IssueCode::WebhookEventsWithoutUrl => "WEBHOOK_EVENTS_WITHOUT_URL",
+            IssueCode::ImageUnreadable => "IMAGE_UNREADABLE",
+            IssueCode::ImageUnsupportedFormat => "IMAGE_UNSUPPORTED_FORMAT",
+            IssueCode::ImageFormatUnverified => "IMAGE_FORMAT_UNVERIFIED",
+            IssueCode::ImageTooSmall => "IMAGE_TOO_SMALL",
         }
     }
 
@@ -91,30 +91,36 @@ impl Code {
     pub const fn is_error(self) -> bool {
         !matches!(
             self,
-            Code::AspectRatioIgnored
-                | Code::ImageNotReferenced
-                | Code::ImageReferenceNearMiss
-                | Code::DuplicateImage
-                | Code::ImageNotHttps
-                | Code::ImageUnreachable
-                | Code::WebhookNotHttps
-                | Code::WebhookUnreachable
-                | Code::WebhookEventsWithoutUrl
-                | Code::ImageUnreadable
-                | Code::ImageUnsupportedFormat
-                | Code::ImageFormatUnverified
-                | Code::ImageTooSmall
+            IssueCode::AspectRatioIgnored
+                | IssueCode::ImageNotReferenced
+                | IssueCode::ImageReferenceNearMiss
+                | IssueCode::DuplicateImage
+                | IssueCode::ImageNotHttps
+                | IssueCode::ImageUnreachable
+                | IssueCode::WebhookNotHttps
+                | IssueCode::WebhookUnreachable
+                | IssueCode::WebhookEventsWithoutUrl
+                | IssueCode::ImageUnreadable
+                | IssueCode::ImageUnsupportedFormat
+                | IssueCode::ImageFormatUnverified
+                | IssueCode::ImageTooSmall
         )
     }
 }
 
+impl serde::Serialize for IssueCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// One finding about one field.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct Issue {
     /// Dotted path to the field: `""` for the request itself, `prompt`,
     /// `happyhorse11Params.images[3]`.
     pub path: String,
-    pub code: Code,
+    pub code: IssueCode,
     pub message: String,
 }
 
@@ -144,6 +150,12 @@ impl Mode {
     }
 }
 
+impl serde::Serialize for Mode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 /// The answer of `validate`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Report {
@@ -158,7 +170,7 @@ impl Report {
     }
 
     /// Files a finding under errors or warnings by its code.
-    pub fn push(&mut self, path: impl Into<String>, code: Code, message: impl Into<String>) {
+    pub fn push(&mut self, path: impl Into<String>, code: IssueCode, message: impl Into<String>) {
         let issue = Issue { path: path.into(), code, message: message.into() };
         if code.is_error() {
             self.errors.push(issue);
@@ -174,6 +186,19 @@ impl Report {
 
     pub fn warning_codes(&self) -> Vec<&'static str> {
         self.warnings.iter().map(|i| i.code.as_str()).collect()
+    }
+}
+
+/// `{ ok, mode, errors, warnings }`, as the `Report` TypeScript type says.
+impl serde::Serialize for Report {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut r = s.serialize_struct("Report", 4)?;
+        r.serialize_field("ok", &self.ok())?;
+        r.serialize_field("mode", &self.mode)?;
+        r.serialize_field("errors", &self.errors)?;
+        r.serialize_field("warnings", &self.warnings)?;
+        r.end()
     }
 }
 
@@ -206,8 +231,8 @@ mod tests {
     #[test]
     fn push_files_by_severity() {
         let mut r = Report::default();
-        r.push("prompt", Code::PromptEmpty, "empty");
-        r.push("happyhorse11Params.aspect_ratio", Code::AspectRatioIgnored, "ignored");
+        r.push("prompt", IssueCode::PromptEmpty, "empty");
+        r.push("happyhorse11Params.aspect_ratio", IssueCode::AspectRatioIgnored, "ignored");
         assert!(!r.ok());
         assert_eq!(r.error_codes(), ["PROMPT_EMPTY"]);
         assert_eq!(r.warning_codes(), ["ASPECT_RATIO_IGNORED"]);

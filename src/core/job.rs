@@ -14,22 +14,26 @@ pub const COMPLETED: &str = "COMPLETED";
 pub const FAILED: &str = "FAILED";
 pub const CANCELLED: &str = "CANCELLED";
 
-/// The answer of a submit (`202`).
-#[derive(Clone, Debug, PartialEq)]
+/// The answer of a submit (`202`), as `{ jobId, status }`.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Accepted {
     pub job_id: String,
     pub status: String,
 }
 
-/// A job as the client reports it.
-#[derive(Clone, Debug, PartialEq)]
+/// A job as the client reports it (the `Job` TypeScript type).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Job {
     pub job_id: String,
     pub status: String,
     /// 0–100, or `None` when the service does not say.
     pub progress: Option<f64>,
     pub video_urls: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit_cost: Option<f64>,
     /// The service purged the result's files (24 h after completion): its
     /// URLs may 404.
@@ -50,13 +54,36 @@ impl Job {
             error: None,
             credit_cost: None,
             expired: false,
-            raw: Value::Undefined,
+            raw: Value::Object(vec![
+                (String::from("jobId"), Value::String(a.job_id.clone())),
+                (String::from("status"), Value::String(a.status.clone())),
+            ]),
         }
+    }
+
+    /// Replaces `secret` wherever the service's text could carry it.
+    pub fn redact(&mut self, secret: &str) {
+        if let Some(e) = &mut self.error {
+            crate::core::error::redact_in(e, secret);
+        }
+        redact_value(&mut self.raw, secret);
     }
 
     /// Whether the job will not change any more.
     pub fn is_final(&self) -> bool {
         matches!(self.status.as_str(), COMPLETED | FAILED | CANCELLED)
+    }
+}
+
+fn redact_value(v: &mut Value, secret: &str) {
+    match v {
+        Value::String(s) => crate::core::error::redact_in(s, secret),
+        Value::Array(items) => items.iter_mut().for_each(|i| redact_value(i, secret)),
+        Value::Object(props) => props.iter_mut().for_each(|(k, i)| {
+            crate::core::error::redact_in(k, secret);
+            redact_value(i, secret)
+        }),
+        _ => {}
     }
 }
 

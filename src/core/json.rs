@@ -1,22 +1,14 @@
-//! A small JSON reader into [`Value`], for the one text `JSON.stringify`
-//! hands across the wasm boundary (one crossing instead of one per field).
-//!
-//! Kinds JSON cannot carry arrive as marker objects `{"\u0000hh": kind}`
-//! (written by `wasm/input.js`) and become [`Value::Other`] again, or
-//! `Undefined`/non-finite numbers. Nesting deeper than [`MAX_DEPTH`] is cut
-//! to an `Other`, so hostile input cannot exhaust the wasm stack.
-//! Hand-written rather than serde_json: a few hundred bytes of wasm instead
-//! of tens of kilobytes.
+//! A small JSON reader into [`Value`], for the service's answers (a job, an
+//! error envelope) once the fetch layer has read at most
+//! [`crate::core::limits::MAX_BODY_BYTES`] of them. Nesting deeper than
+//! [`MAX_DEPTH`] is cut to an `Other`, so a hostile server cannot exhaust
+//! the wasm stack. Hand-written rather than serde_json: serde's
+//! `Deserialize` machinery would add tens of kilobytes of wasm for a reader
+//! this small. Numbers are read well enough for what answers carry
+//! (progress, credit counts), not correctly rounded in the last bit.
 
+use crate::core::limits::MAX_DEPTH;
 use crate::core::value::Value;
-
-pub const MAX_DEPTH: usize = 32;
-/// Arrays longer than this are not read (no field allows more than 9).
-pub const MAX_ITEMS: usize = 10_000;
-/// How a too-long array is named in messages.
-pub const HUGE_ARRAY: &str = "an array of more than 10000 items";
-/// The key of a marker object.
-pub const MARKER: &str = "\u{0}hh";
 
 /// Parses `text`; `None` when it is not JSON.
 pub fn parse(text: &str) -> Option<Value> {
@@ -49,20 +41,6 @@ fn plain_run(b: &[u8]) -> usize {
         at += 8;
     }
     at + b[at..].iter().position(|&c| c == b'"' || c == b'\\' || c < 0x20).unwrap_or(b.len() - at)
-}
-
-fn marker_kind(kind: &str) -> Value {
-    match kind {
-        "undefined" => Value::Undefined,
-        "NaN" => Value::Number(f64::NAN),
-        "Infinity" => Value::Number(f64::INFINITY),
-        "-Infinity" => Value::Number(f64::NEG_INFINITY),
-        "a BigInt" => Value::Other("a BigInt"),
-        "a function" => Value::Other("a function"),
-        "a symbol" => Value::Other("a symbol"),
-        "a huge array" => Value::Other(HUGE_ARRAY),
-        _ => Value::Other("an unsupported value"),
-    }
 }
 
 impl Parser<'_> {
@@ -162,11 +140,6 @@ impl Parser<'_> {
                     break;
                 }
                 return None;
-            }
-        }
-        if let [(key, Value::String(kind))] = props.as_slice() {
-            if key == MARKER {
-                return Some(marker_kind(kind));
             }
         }
         Some(Value::Object(props))
@@ -382,15 +355,6 @@ mod tests {
         for bad in ["1.", ".5", "1e", "--1", "1e+"] {
             assert_eq!(parse(bad), None, "{bad}");
         }
-    }
-
-    #[test]
-    fn markers_become_the_kinds_json_lacks() {
-        let v = parse("[{\"\\u0000hh\":\"a BigInt\"},{\"\\u0000hh\":\"undefined\"},{\"\\u0000hh\":\"NaN\"}]").unwrap();
-        let Value::Array(items) = v else { panic!() };
-        assert_eq!(items[0], Value::Other("a BigInt"));
-        assert_eq!(items[1], Value::Undefined);
-        assert!(matches!(items[2], Value::Number(n) if n.is_nan()));
     }
 
     #[test]

@@ -4,13 +4,13 @@
 pub mod capabilities;
 pub mod client_options;
 pub mod cost;
-pub mod failure;
+pub mod error;
 pub mod image_probe;
 pub mod issue;
 pub mod job;
 pub mod json;
+pub mod limits;
 pub mod options;
-pub mod output;
 pub mod poll;
 pub mod references;
 pub mod request;
@@ -27,7 +27,8 @@ pub mod value;
 pub(crate) mod testing;
 
 pub use cost::{estimate, Estimate};
-pub use issue::{Code, Issue, Mode, Report};
+pub use error::{Error, ErrorCode};
+pub use issue::{Issue, IssueCode, Mode, Report};
 pub use options::{parse_send_options, SendOptions};
 pub use request::{build_request, HttpRequest};
 pub use spec::{ModelSpec, Resolution, HAPPYHORSE_11};

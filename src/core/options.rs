@@ -5,7 +5,7 @@
 //! The API key is a secret: no message, `Debug` output or issue ever
 //! contains it.
 
-use crate::core::issue::{Code, Report};
+use crate::core::issue::{IssueCode, Report};
 use crate::core::spec::{DEFAULT_BASE_URL, IDEMPOTENCY_KEY_MAX};
 use crate::core::text::{cat, num, utf16_len};
 use crate::core::url;
@@ -49,7 +49,7 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
     match options {
         Value::Undefined | Value::Null | Value::Object(_) => {}
         other => {
-            report.push("options", Code::InvalidOption, cat(&["options must be an object, got ", other.kind()]));
+            report.push("options", IssueCode::InvalidOption, cat(&["options must be an object, got ", other.kind()]));
             return Err(report);
         }
     }
@@ -59,32 +59,38 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
         Some(Value::String(k)) if header_safe(k) => out.api_key = Some(k.clone()),
         Some(Value::String(_)) => report.push(
             "options.apiKey",
-            Code::InvalidOption,
+            IssueCode::InvalidOption,
             "the API key contains characters an HTTP header cannot carry (check for a stray newline or quote)",
         ),
-        Some(other) => report.push("options.apiKey", Code::InvalidOption, cat(&["apiKey must be a string, got ", other.kind()])),
+        Some(other) => report.push("options.apiKey", IssueCode::InvalidOption, cat(&["apiKey must be a string, got ", other.kind()])),
     }
     match options.get("baseUrl") {
         None | Some(Value::Undefined | Value::Null) => {}
         Some(Value::String(b)) => match check_base_url(b) {
             Some(base) => out.base_url = base,
+            // Credentials in a URL are never quoted back: messages end up in logs.
+            None if has_userinfo(b) => report.push(
+                "options.baseUrl",
+                IssueCode::InvalidOption,
+                "baseUrl must not carry a user name or password (user:pass@): they would travel with every request. Send the key as apiKey, or let your backend add it",
+            ),
             None => report.push(
                 "options.baseUrl",
-                Code::InvalidOption,
+                IssueCode::InvalidOption,
                 cat(&[
                     "baseUrl must be an http(s) URL such as https://api.apiframe.ai, or a path on this site such as /api; got ",
                     &crate::core::text::quoted(b),
                 ]),
             ),
         },
-        Some(other) => report.push("options.baseUrl", Code::InvalidOption, cat(&["baseUrl must be a string, got ", other.kind()])),
+        Some(other) => report.push("options.baseUrl", IssueCode::InvalidOption, cat(&["baseUrl must be a string, got ", other.kind()])),
     }
     match options.get("idempotencyKey") {
         None | Some(Value::Undefined | Value::Null) => {}
         // Counted in UTF-16 units, like every length the service checks.
         Some(Value::String(k)) if utf16_len(k) > IDEMPOTENCY_KEY_MAX => report.push(
             "options.idempotencyKey",
-            Code::IdempotencyKeyTooLong,
+            IssueCode::IdempotencyKeyTooLong,
             cat(&[
                 "the idempotency key is ",
                 &num(utf16_len(k) as u64),
@@ -95,11 +101,11 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
         Some(Value::String(k)) if !k.is_empty() && header_safe(k) => out.idempotency_key = Some(k.clone()),
         Some(Value::String(_)) => report.push(
             "options.idempotencyKey",
-            Code::InvalidOption,
+            IssueCode::InvalidOption,
             "the idempotency key must be non-empty visible ASCII (a UUID is ideal)",
         ),
         Some(other) => {
-            report.push("options.idempotencyKey", Code::InvalidOption, cat(&["idempotencyKey must be a string, got ", other.kind()]))
+            report.push("options.idempotencyKey", IssueCode::InvalidOption, cat(&["idempotencyKey must be a string, got ", other.kind()]))
         }
     }
     if report.ok() {
@@ -110,14 +116,20 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
 }
 
 /// The base URL without trailing slashes, if it is an absolute http(s) URL
-/// with a host or a same-origin absolute path.
+/// with a host and no credentials, or a same-origin absolute path.
 fn check_base_url(b: &str) -> Option<String> {
     let trimmed = b.trim_end_matches('/');
     if b.starts_with('/') && !b.starts_with("//") {
-        return header_safe(b).then(|| trimmed.to_string());
+        return (header_safe(b) && !b.contains('?') && !b.contains('#')).then(|| trimmed.to_string());
     }
     let uri = url::parse(b).ok()?;
-    (uri.is_web() && !b.contains('?') && !b.contains('#')).then(|| trimmed.to_string())
+    (uri.is_web() && !has_userinfo(b) && !b.contains('?') && !b.contains('#')).then(|| trimmed.to_string())
+}
+
+/// Whether the authority of `b` (between `//` and the next `/`) has an `@`.
+fn has_userinfo(b: &str) -> bool {
+    let rest = b.split_once("//").map_or("", |(_, rest)| rest);
+    rest.split(['/', '?', '#']).next().is_some_and(|authority| authority.contains('@'))
 }
 
 #[cfg(test)]
@@ -143,7 +155,7 @@ mod tests {
         ] {
             assert_eq!(parse_send_options(&value(&json!({"baseUrl": given}))).unwrap().base_url, kept);
         }
-        for bad in ["ftp://x", "api.apiframe.ai", "//evil.example", "https://x/?a=1", ""] {
+        for bad in ["ftp://x", "api.apiframe.ai", "//evil.example", "https://x/?a=1", "", "/api?x=1"] {
             let r = parse_send_options(&value(&json!({"baseUrl": bad}))).unwrap_err();
             assert_eq!(r.errors[0].path, "options.baseUrl", "{bad}");
         }
@@ -156,6 +168,16 @@ mod tests {
         assert!(parse_send_options(&value(&json!({"idempotencyKey": "k".repeat(255)}))).is_ok());
         let r = parse_send_options(&value(&json!({"idempotencyKey": "a\nb"}))).unwrap_err();
         assert_eq!(r.error_codes(), ["INVALID_OPTION"]);
+    }
+
+    #[test]
+    fn credentials_in_base_url_are_refused_and_never_echoed() {
+        for bad in ["http://user:s3cr3t@127.0.0.1:8787", "https://s3cr3t@api.apiframe.ai/x", "https://u:s3cr3t@h"] {
+            let r = parse_send_options(&value(&json!({"baseUrl": bad}))).unwrap_err();
+            assert_eq!(r.errors[0].path, "options.baseUrl");
+            assert!(!r.errors[0].message.contains("s3cr3t"), "{}", r.errors[0].message);
+        }
+        assert!(parse_send_options(&value(&json!({"baseUrl": "https://h/a@b"}))).is_ok());
     }
 
     #[test]

@@ -20,6 +20,32 @@ pub struct Reference {
     pub start: usize,
 }
 
+/// A mention as a UI needs it (the `ImageReference` TypeScript type): where
+/// it is in JS string terms.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ImageReference {
+    pub text: String,
+    pub number: u32,
+    pub canonical: bool,
+    pub bracketed: bool,
+    /// Offset in the prompt in UTF-16 units (a JS string index).
+    pub index: usize,
+}
+
+/// Every mention in `prompt`, with UTF-16 offsets, in order.
+pub fn image_references(prompt: &str) -> Vec<ImageReference> {
+    let mut utf16_at = 0usize;
+    let mut byte_at = 0usize;
+    scan(prompt)
+        .into_iter()
+        .map(|r| {
+            utf16_at += prompt.get(byte_at..r.start).map_or(0, crate::core::text::utf16_len);
+            byte_at = r.start;
+            ImageReference { text: r.text, number: r.number, canonical: r.canonical, bracketed: r.bracketed, index: utf16_at }
+        })
+        .collect()
+}
+
 /// Index of the first `i` or `I`, eight bytes at a time (SWAR): a prompt
 /// is scanned on every keystroke, and most of it holds no "image".
 fn find_i(b: &[u8]) -> Option<usize> {
@@ -131,6 +157,13 @@ mod tests {
         assert_eq!(find_i(b"xxxxxxxxxxxxxxxxxxxxxxx"), None);
         // 'I' | 0x20 == 'i', but so does 0x49 only: other bytes must not match.
         assert_eq!(find_i(&[0x49u8 ^ 0x80; 20]), None);
+    }
+
+    #[test]
+    fn offsets_are_utf16_indexes() {
+        let r = image_references("🐎é [Image 1] and (image 2)");
+        assert_eq!(r.iter().map(|r| r.index).collect::<Vec<_>>(), [4, 18]);
+        assert_eq!((r[1].number, r[1].canonical, r[1].bracketed), (2, false, true));
     }
 
     #[test]

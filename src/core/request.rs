@@ -19,6 +19,26 @@ pub struct HttpRequest {
     pub body: String,
 }
 
+/// `{ method, url, headers: { name: value }, body }` (the `HttpRequest`
+/// TypeScript type).
+impl serde::Serialize for HttpRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Headers<'a>(&'a [(&'static str, String)]);
+        impl serde::Serialize for Headers<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_map(self.0.iter().map(|(k, v)| (*k, v)))
+            }
+        }
+        let mut r = s.serialize_struct("HttpRequest", 4)?;
+        r.serialize_field("method", self.method)?;
+        r.serialize_field("url", &self.url)?;
+        r.serialize_field("headers", &Headers(&self.headers))?;
+        r.serialize_field("body", &self.body)?;
+        r.end()
+    }
+}
+
 impl core::fmt::Debug for HttpRequest {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let headers: Vec<(&str, &str)> =

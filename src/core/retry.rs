@@ -8,7 +8,7 @@
 //! waited out: the call fails with `RATE_LIMITED`/`SERVER_ERROR` and the
 //! error's `retryAfterMs` says when to come back.
 
-use crate::core::failure::Failure;
+use crate::core::error::Error;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryPolicy {
@@ -36,7 +36,7 @@ impl RetryPolicy {
     /// The wait before retry number `retry` (0 for the first retry) after
     /// `failure`, or `None` when the call should fail now. `random` is in
     /// [0, 1).
-    pub fn delay(&self, retry: u32, failure: &Failure, random: f64) -> Option<f64> {
+    pub fn delay(&self, retry: u32, failure: &Error, random: f64) -> Option<f64> {
         if !failure.retryable || retry >= self.max_retries {
             return None;
         }
@@ -117,10 +117,10 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::failure::{from_status, ErrorCode};
+    use crate::core::error::{from_status, ErrorCode};
     use crate::core::value::Value;
 
-    fn failure(status: u16, retry_after_ms: Option<f64>) -> Failure {
+    fn failure(status: u16, retry_after_ms: Option<f64>) -> Error {
         from_status(status, &Value::Undefined, None, retry_after_ms)
     }
 
@@ -143,8 +143,8 @@ mod tests {
             assert_eq!(p.delay(0, &failure(status, None), 0.5), None, "{status}");
         }
         assert!(p.delay(0, &failure(408, None), 0.5).is_some());
-        assert!(p.delay(0, &Failure::new(ErrorCode::Network, "x"), 0.5).is_some());
-        assert!(p.delay(0, &Failure::new(ErrorCode::Aborted, "x"), 0.5).is_none());
+        assert!(p.delay(0, &Error::new(ErrorCode::Network, "x"), 0.5).is_some());
+        assert!(p.delay(0, &Error::new(ErrorCode::Aborted, "x"), 0.5).is_none());
     }
 
     #[test]

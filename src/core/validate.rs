@@ -8,7 +8,7 @@
 //! code; `WRONG_TYPE` is for structural slips (a prompt that is not a
 //! string, `images` that is not an array, …).
 
-use crate::core::issue::{index_path, join_path, Code, Mode, Report};
+use crate::core::issue::{index_path, join_path, IssueCode, Mode, Report};
 use crate::core::references::{self, Reference};
 use crate::core::spec::{ModelSpec, HAPPYHORSE_11};
 use crate::core::text::{cat, edit_distance, num, one_of, quoted, utf16_len};
@@ -28,7 +28,7 @@ struct Checker {
 impl Checker {
     fn run(mut self, request: &Value) -> Report {
         let Value::Object(props) = request else {
-            self.report.push("", Code::NotAnObject, cat(&["the request must be an object like { prompt: \"…\" }, got ", request.kind()]));
+            self.report.push("", IssueCode::NotAnObject, cat(&["the request must be an object like { prompt: \"…\" }, got ", request.kind()]));
             return self.report;
         };
         self.unknown_keys(props, "", self.spec.top_level_keys, self.spec.param_keys);
@@ -49,7 +49,7 @@ impl Checker {
     }
 
     fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
-        self.report.push(path, Code::WrongType, cat(&["expected ", expected, ", got ", got.kind()]));
+        self.report.push(path, IssueCode::WrongType, cat(&["expected ", expected, ", got ", got.kind()]));
     }
 
     /// Flags keys not in `allowed`, with a did-you-mean for slips and for
@@ -74,27 +74,40 @@ impl Checker {
             } else {
                 message.push_str(&cat(&["; allowed here: ", &one_of(allowed)]));
             }
-            self.report.push(join_path(at, key), Code::UnknownField, message);
+            self.report.push(join_path(at, key), IssueCode::UnknownField, message);
         }
     }
 
     fn prompt<'v>(&mut self, prompt: Option<&'v Value>) -> Option<&'v str> {
         let Some(value) = prompt else {
-            self.report.push("prompt", Code::PromptMissing, "a prompt is required: describe the video to generate");
+            self.report.push("prompt", IssueCode::PromptMissing, "a prompt is required: describe the video to generate");
             return None;
         };
-        let Value::String(text) = value else {
-            self.wrong_type("prompt", "a string", value);
-            return None;
+        let text = match value {
+            Value::String(text) => text,
+            Value::Unread { utf16_len } => {
+                // Not copied: it starts with a visible character and names no
+                // image, or it is far over the limit. Only its length matters.
+                self.prompt_length(*utf16_len);
+                return None;
+            }
+            _ => {
+                self.wrong_type("prompt", "a string", value);
+                return None;
+            }
         };
         if text.trim().is_empty() {
-            self.report.push("prompt", Code::PromptEmpty, "the prompt is empty: describe the video to generate");
+            self.report.push("prompt", IssueCode::PromptEmpty, "the prompt is empty: describe the video to generate");
         }
-        let units = utf16_len(text);
+        self.prompt_length(utf16_len(text));
+        Some(text)
+    }
+
+    fn prompt_length(&mut self, units: usize) {
         if units > self.spec.prompt_max_utf16 {
             self.report.push(
                 "prompt",
-                Code::PromptTooLong,
+                IssueCode::PromptTooLong,
                 cat(&[
                     "the prompt is ",
                     &num(units as u64),
@@ -104,16 +117,18 @@ impl Checker {
                 ]),
             );
         }
-        Some(text)
     }
 
     fn model(&mut self, model: Option<&Value>) {
         match model {
             None => {}
             Some(Value::String(m)) if m == self.spec.model => {}
+            Some(Value::Unread { .. }) => {
+                self.report.push("model", IssueCode::UnsupportedModel, cat(&["model must be \"", self.spec.model, "\" (or leave model out)"]))
+            }
             Some(Value::String(m)) => self.report.push(
                 "model",
-                Code::UnsupportedModel,
+                IssueCode::UnsupportedModel,
                 cat(&["model ", &quoted(m), " is not supported: this package speaks only \"", self.spec.model, "\" (or leave model out)"]),
             ),
             Some(other) => self.wrong_type("model", cat(&["the string \"", self.spec.model, "\""]).as_str(), other),
@@ -134,15 +149,15 @@ impl Checker {
         };
         if let Some(v) = params.get("resolution") {
             let names: Vec<&str> = self.spec.resolutions.iter().map(|r| r.name).collect();
-            self.one_of_set(&join_path(at, "resolution"), v, &names, Code::InvalidResolution);
+            self.one_of_set(&join_path(at, "resolution"), v, &names, IssueCode::InvalidResolution);
         }
         if let Some(v) = params.get("aspect_ratio") {
             let path = join_path(at, "aspect_ratio");
-            self.one_of_set(&path, v, self.spec.aspect_ratios, Code::InvalidAspectRatio);
+            self.one_of_set(&path, v, self.spec.aspect_ratios, IssueCode::InvalidAspectRatio);
             if count == Some(1) {
                 self.report.push(
                     path,
-                    Code::AspectRatioIgnored,
+                    IssueCode::AspectRatioIgnored,
                     "aspect_ratio is ignored when animating a single image: the video keeps the image's own shape",
                 );
             }
@@ -154,29 +169,30 @@ impl Checker {
                 v,
                 min,
                 max,
-                Code::InvalidDuration,
+                IssueCode::InvalidDuration,
                 "duration must be a whole number of seconds from ",
             );
         }
         if let Some(v) = params.get("seed") {
             let (min, max) = (self.spec.seed_min, self.spec.seed_max);
-            self.integer_in(&join_path(at, "seed"), v, min, max, Code::InvalidSeed, "seed must be a whole number from ");
+            self.integer_in(&join_path(at, "seed"), v, min, max, IssueCode::InvalidSeed, "seed must be a whole number from ");
         }
         count
     }
 
-    fn one_of_set(&mut self, path: &str, v: &Value, allowed: &[&str], code: Code) {
+    fn one_of_set(&mut self, path: &str, v: &Value, allowed: &[&str], code: IssueCode) {
         if v.as_str().is_some_and(|s| allowed.contains(&s)) {
             return;
         }
         let got = match v {
             Value::String(s) => quoted(s),
+            Value::Unread { utf16_len } => too_long(*utf16_len),
             other => other.kind().to_string(),
         };
         self.report.push(path, code, cat(&["expected ", &one_of(allowed), ", got ", &got]));
     }
 
-    fn integer_in(&mut self, path: &str, v: &Value, min: u32, max: u32, code: Code, lead: &str) {
+    fn integer_in(&mut self, path: &str, v: &Value, min: u32, max: u32, code: IssueCode, lead: &str) {
         let ok = matches!(v, Value::Number(n) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max));
         if !ok {
             let got = match v {
@@ -202,20 +218,28 @@ impl Checker {
         if items.len() > self.spec.images_max {
             self.report.push(
                 path.as_str(),
-                Code::TooManyImages,
+                IssueCode::TooManyImages,
                 cat(&["at most ", &num(self.spec.images_max as u64), " images are allowed, got ", &num(items.len() as u64)]),
             );
         }
         for (i, item) in items.iter().enumerate() {
-            let Value::String(s) = item else {
-                self.wrong_type(&index_path(&path, i), "an image URL string", item);
-                continue;
+            let s = match item {
+                Value::String(s) => s,
+                Value::Unread { utf16_len } => {
+                    let message = cat(&["this URL is ", &too_long(*utf16_len), "; no server fetches a URL that long"]);
+                    self.report.push(index_path(&path, i), IssueCode::ImageNotUrl, message);
+                    continue;
+                }
+                _ => {
+                    self.wrong_type(&index_path(&path, i), "an image URL string", item);
+                    continue;
+                }
             };
             self.image_url(&path, i, s);
             if items[..i].iter().any(|earlier| earlier.as_str() == Some(s)) {
                 self.report.push(
                     index_path(&path, i),
-                    Code::DuplicateImage,
+                    IssueCode::DuplicateImage,
                     "this image URL appears more than once; each copy counts as a separate image",
                 );
             }
@@ -230,7 +254,7 @@ impl Checker {
             Ok(uri) if uri.is("https") && uri.is_web() && !uri.host.is_some_and(url::is_local_host) => return,
             Ok(uri) => uri,
             Err(e) => {
-                self.report.push(index_path(list_path, i), Code::ImageNotUrl, uri_error_message(s, e, "image"));
+                self.report.push(index_path(list_path, i), IssueCode::ImageNotUrl, uri_error_message(s, e, "image"));
                 return;
             }
         };
@@ -239,7 +263,7 @@ impl Checker {
         if uri.is("blob") || uri.is("file") {
             self.report.push(
                 path,
-                Code::ImageLocalFile,
+                IssueCode::ImageLocalFile,
                 cat(&[
                     "a ",
                     uri.scheme,
@@ -249,21 +273,21 @@ impl Checker {
         } else if http && !uri.is_web() {
             self.report.push(
                 path,
-                Code::ImageNotUrl,
+                IssueCode::ImageNotUrl,
                 cat(&[&quoted(s), " has no host; use a full address like https://example.com/image.jpg"]),
             );
         } else if http && uri.host.is_some_and(url::is_local_host) {
             self.report.push(
                 path,
-                Code::ImageUnreachable,
+                IssueCode::ImageUnreachable,
                 "this image is on localhost or a private network; the service cannot fetch it from the internet",
             );
         } else if uri.is("http") {
-            self.report.push(path, Code::ImageNotHttps, "this image URL is plain http:; the service may refuse to fetch it. Use https:");
+            self.report.push(path, IssueCode::ImageNotHttps, "this image URL is plain http:; the service may refuse to fetch it. Use https:");
         } else if !http {
             self.report.push(
                 path,
-                Code::ImageNotHttps,
+                IssueCode::ImageNotHttps,
                 cat(&[
                     "a ",
                     uri.scheme,
@@ -275,14 +299,22 @@ impl Checker {
 
     fn webhook_url(&mut self, v: Option<&Value>) {
         let Some(v) = v else { return };
-        let Value::String(s) = v else {
-            self.wrong_type("webhookUrl", "a URL string", v);
-            return;
+        let s = match v {
+            Value::String(s) => s,
+            Value::Unread { utf16_len } => {
+                let message = cat(&["webhookUrl is ", &too_long(*utf16_len), "; no server accepts a URL that long"]);
+                self.report.push("webhookUrl", IssueCode::InvalidWebhookUrl, message);
+                return;
+            }
+            _ => {
+                self.wrong_type("webhookUrl", "a URL string", v);
+                return;
+            }
         };
         let uri = match url::parse(s) {
             Ok(uri) => uri,
             Err(e) => {
-                self.report.push("webhookUrl", Code::InvalidWebhookUrl, uri_error_message(s, e, "webhook"));
+                self.report.push("webhookUrl", IssueCode::InvalidWebhookUrl, uri_error_message(s, e, "webhook"));
                 return;
             }
         };
@@ -291,7 +323,7 @@ impl Checker {
             _ => {
                 self.report.push(
                     "webhookUrl",
-                    Code::InvalidWebhookUrl,
+                    IssueCode::InvalidWebhookUrl,
                     "webhookUrl must be an absolute http(s) URL like https://example.com/hooks/video",
                 );
                 return;
@@ -300,14 +332,14 @@ impl Checker {
         if uri.is("http") {
             self.report.push(
                 "webhookUrl",
-                Code::WebhookNotHttps,
+                IssueCode::WebhookNotHttps,
                 "webhookUrl is plain http:; job events would travel unencrypted. Use https:",
             );
         }
         if url::is_local_host(host) {
             self.report.push(
                 "webhookUrl",
-                Code::WebhookUnreachable,
+                IssueCode::WebhookUnreachable,
                 "webhookUrl points at localhost or a private network; the service cannot reach it from the internet",
             );
         }
@@ -322,15 +354,15 @@ impl Checker {
         if events.is_empty() {
             self.report.push(
                 "webhookEvents",
-                Code::WebhookEventsEmpty,
+                IssueCode::WebhookEventsEmpty,
                 cat(&["name at least one event: ", &one_of(self.spec.webhook_events), "; or leave webhookEvents out"]),
             );
         }
         for (i, e) in events.iter().enumerate() {
-            self.one_of_set(&index_path("webhookEvents", i), e, self.spec.webhook_events, Code::InvalidWebhookEvent);
+            self.one_of_set(&index_path("webhookEvents", i), e, self.spec.webhook_events, IssueCode::InvalidWebhookEvent);
         }
         if !has_url {
-            self.report.push("webhookEvents", Code::WebhookEventsWithoutUrl, "webhookEvents has no effect without a webhookUrl");
+            self.report.push("webhookEvents", IssueCode::WebhookEventsWithoutUrl, "webhookEvents has no effect without a webhookUrl");
         }
     }
 
@@ -348,13 +380,13 @@ impl Checker {
             if image_count == 0 {
                 self.report.push(
                     "prompt",
-                    Code::ImageReferenceWithoutImages,
+                    IssueCode::ImageReferenceWithoutImages,
                     cat(&["the prompt refers to ", &r.text, " but the request has no images; add images or remove the reference"]),
                 );
             } else if r.number == 0 || r.number as usize > image_count {
                 self.report.push(
                     "prompt",
-                    Code::ImageReferenceOutOfRange,
+                    IssueCode::ImageReferenceOutOfRange,
                     cat(&[
                         "the prompt refers to ",
                         &r.text,
@@ -377,7 +409,7 @@ impl Checker {
                     let label = cat(&["[Image ", &num(i as u64 + 1), "]"]);
                     self.report.push(
                         index_path(&images_path, i),
-                        Code::ImageNotReferenced,
+                        IssueCode::ImageNotReferenced,
                         cat(&["the prompt never mentions ", &label, "; say how it should appear, e.g. \"", &label, " walks in\""]),
                     );
                 }
@@ -389,7 +421,7 @@ impl Checker {
         let canonical = cat(&["[Image ", &num(r.number.into()), "]"]);
         self.report.push(
             "prompt",
-            Code::ImageReferenceNearMiss,
+            IssueCode::ImageReferenceNearMiss,
             cat(&[&quoted(&r.text), " looks like an image reference; the model only understands the exact form ", &canonical]),
         );
     }
@@ -403,6 +435,11 @@ fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     let squash = |s: &str| -> String { s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect() };
     let k = squash(key);
     allowed.iter().map(|a| (edit_distance(&k, &squash(a)), *a)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d).map(|(_, a)| a)
+}
+
+/// "a string of 70000 characters".
+fn too_long(units: usize) -> String {
+    cat(&["a string of ", &num(units as u64), " characters"])
 }
 
 fn uri_error_message(s: &str, e: UriError, what: &str) -> String {

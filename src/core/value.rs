@@ -15,6 +15,12 @@ pub enum Value {
     Bool(bool),
     Number(f64),
     String(String),
+    /// A string whose text was not copied out of JS: longer than
+    /// [`crate::core::limits::MAX_STRING_UNITS`], or a prompt whose checks
+    /// need only its length (the wasm boundary's fast path: it starts with a
+    /// visible character and holds no "image"). The length is in UTF-16
+    /// units.
+    Unread { utf16_len: usize },
     Array(Vec<Value>),
     /// Properties in their original order.
     Object(Vec<(String, Value)>),
@@ -48,7 +54,7 @@ impl Value {
             Value::Bool(_) => "a boolean",
             Value::Number(n) if n.is_nan() => "NaN",
             Value::Number(_) => "a number",
-            Value::String(_) => "a string",
+            Value::String(_) | Value::Unread { .. } => "a string",
             Value::Array(_) => "an array",
             Value::Object(_) => "an object",
             Value::Other(what) => what,
@@ -66,7 +72,9 @@ impl Value {
 
 fn write_json(value: &Value, out: &mut String) {
     match value {
-        Value::Undefined | Value::Null | Value::Other(_) => out.push_str("null"),
+        // Never reached for a body that is sent: the boundary copies every
+        // string when it builds one.
+        Value::Undefined | Value::Null | Value::Other(_) | Value::Unread { .. } => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Value::Number(n) => write_number(*n, out),
         Value::String(s) => write_string(s, out),
@@ -148,6 +156,35 @@ fn write_string(s: &str, out: &mut String) {
         }
     }
     out.push('"');
+}
+
+/// As JSON-compatible data (for `Job.raw`: a body as the service sent it);
+/// kinds JSON has no room for become `null`.
+impl serde::Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Value::Undefined | Value::Null | Value::Other(_) | Value::Unread { .. } => s.serialize_unit(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Number(n) if n.is_finite() => s.serialize_f64(*n),
+            Value::Number(_) => s.serialize_unit(),
+            Value::String(v) => s.serialize_str(v),
+            Value::Array(items) => {
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Value::Object(props) => {
+                let mut map = s.serialize_map(Some(props.len()))?;
+                for (k, v) in props {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+        }
+    }
 }
 
 #[cfg(any(test, feature = "json"))]

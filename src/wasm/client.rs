@@ -3,7 +3,7 @@
 //! `crate::http::client`.
 
 use crate::core::client_options::{parse_client_options, parse_wait_options, ClientConfig};
-use crate::core::issue::{Code, Report};
+use crate::core::issue::{IssueCode, Report};
 use crate::core::job::Job;
 use crate::core::options::parse_send_options;
 use crate::core::value::Value;
@@ -47,7 +47,7 @@ struct CallOptions {
 
 fn option_issue(path: &str, message: &str) -> JsValue {
     let mut r = Report::default();
-    r.push(path, Code::InvalidOption, message);
+    r.push(path, IssueCode::InvalidOption, message);
     invalid_request(&r)
 }
 

@@ -42,7 +42,7 @@ pub fn invalid_request(report: &Report) -> JsValue {
 pub fn string_arg(value: &JsValue, path: &str) -> Result<String, JsValue> {
     value.as_string().ok_or_else(|| {
         let mut r = Report::default();
-        r.push(path, crate::core::Code::WrongType, crate::core::text::cat(&[path, " must be a string"]));
+        r.push(path, crate::core::IssueCode::WrongType, crate::core::text::cat(&[path, " must be a string"]));
         invalid_request(&r)
     })
 }

@@ -8,7 +8,7 @@
 //! the service fetches the URL itself and may succeed where the page cannot.
 
 use crate::core::image_probe::{probe, warnings_for, ImageInfo};
-use crate::core::issue::{Code, Issue};
+use crate::core::issue::{IssueCode, Issue};
 use crate::core::output;
 use crate::http::fetch::fetch_bytes;
 use crate::http::timer::Timeout;
@@ -68,7 +68,7 @@ pub fn check_image(#[wasm_bindgen(unchecked_param_type = "string")] url: JsValue
             Some((w, h)) => warnings_for(info, w, h, &path),
             None => vec![Issue {
                 path: path.clone(),
-                code: Code::ImageUnreadable,
+                code: IssueCode::ImageUnreadable,
                 message: String::from(
                     "this image did not load here: check the URL (the service fetches it itself, so it may still work if it is public)",
                 ),

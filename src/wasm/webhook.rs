@@ -3,7 +3,7 @@
 //! and compares in constant time. For servers (Node 18+, edge runtimes) and
 //! service workers: a page never holds the API key.
 
-use crate::core::issue::{Code, Report};
+use crate::core::issue::{IssueCode, Report};
 use crate::core::signature::{constant_time_eq, parse_signature};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
@@ -53,15 +53,15 @@ pub fn verify_webhook(input: WebhookInput) -> js_sys::Promise {
         let mut report = Report::default();
         let api_key = get(&input, "apiKey").as_string().filter(|k| !k.is_empty());
         if api_key.is_none() {
-            report.push("apiKey", Code::WrongType, "apiKey must be the non-empty API key string");
+            report.push("apiKey", IssueCode::WrongType, "apiKey must be the non-empty API key string");
         }
         let body = body_bytes(&get(&input, "body"));
         if body.is_none() {
-            report.push("body", Code::WrongType, "body must be the raw request body: a string, Uint8Array or ArrayBuffer");
+            report.push("body", IssueCode::WrongType, "body must be the raw request body: a string, Uint8Array or ArrayBuffer");
         }
         let signature = get(&input, "signature");
         if !signature.is_string() {
-            report.push("signature", Code::WrongType, "signature must be the X-Webhook-Signature header string");
+            report.push("signature", IssueCode::WrongType, "signature must be the X-Webhook-Signature header string");
         }
         let (Some(api_key), Some(body)) = (api_key, body) else {
             return Err(invalid_request(&report));

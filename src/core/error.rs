@@ -1,9 +1,10 @@
-//! What went wrong with a call, as the package reports it: a stable code
-//! (contract §3), whether trying again may help, and the service's own
-//! words. Maps HTTP answers to codes; the fetch layer adds network, abort
-//! and timeout failures.
+//! What went wrong, as the package reports it: a stable code (contract §3),
+//! whether trying again may help, the service's own words, and the job it
+//! concerns. Maps HTTP answers to codes; the fetch layer adds network,
+//! abort, timeout and bad-response errors.
 
-use crate::core::issue::{Code, Issue};
+use crate::core::issue::{Issue, IssueCode, Report};
+use crate::core::job::Job;
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
 
@@ -47,9 +48,14 @@ impl ErrorCode {
     }
 }
 
-/// A failed call, before it becomes a JS error.
+/// The package's one error: every throw and rejection of every export is
+/// one of these, turned into a JS `HappyHorseError` at the boundary
+/// (`impl From<Error> for JsValue` in `wasm/error.rs`). A struct rather than
+/// one enum variant per code, because every code carries the same optional
+/// facts (status, request id, job…); the code itself is the [`ErrorCode`]
+/// enum, never a string.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Failure {
+pub struct Error {
     pub code: ErrorCode,
     pub message: String,
     pub status: Option<u16>,
@@ -60,11 +66,19 @@ pub struct Failure {
     pub retry_after_ms: Option<f64>,
     pub credits_required: Option<f64>,
     pub credits_available: Option<f64>,
+    /// The job concerned, once one was submitted: a submitted job is never lost.
+    pub job_id: Option<String>,
+    /// The last state seen of that job.
+    pub job: Option<Box<Job>>,
+    /// The key of a submission whose answer never arrived (a lost answer, an
+    /// abort): the job may exist, and submitting again with this key returns
+    /// it instead of making a second one.
+    pub idempotency_key: Option<String>,
 }
 
-impl Failure {
-    pub fn new(code: ErrorCode, message: impl Into<String>) -> Failure {
-        Failure {
+impl Error {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
+        Error {
             code,
             message: message.into(),
             status: None,
@@ -77,8 +91,73 @@ impl Failure {
             retry_after_ms: None,
             credits_required: None,
             credits_available: None,
+            job_id: None,
+            job: None,
+            idempotency_key: None,
         }
     }
+
+    /// `INVALID_REQUEST` carrying the report's errors as `issues`, with the
+    /// first one (and how many more) as the message.
+    pub fn invalid(report: Report) -> Error {
+        let mut e = Error::new(ErrorCode::InvalidRequest, summary(&report.errors));
+        e.issues = report.errors;
+        e
+    }
+
+    /// An answer that is not what the service promises (bad JSON, a
+    /// redirect, an oversized body).
+    pub fn bad_response(message: impl Into<String>, status: Option<u16>, request_id: Option<String>) -> Error {
+        let mut e = Error::new(ErrorCode::BadResponse, message);
+        e.status = status;
+        e.request_id = request_id;
+        e
+    }
+
+    pub fn with_job_id(mut self, id: &str) -> Error {
+        self.job_id = Some(id.to_string());
+        self
+    }
+
+    /// Replaces every occurrence of `secret` (the configured API key) in
+    /// every text this error carries — the service's words, a network
+    /// error's detail, the job it concerns — with `***`, so a server that
+    /// echoes the key cannot put it in a message, a stack or a log.
+    pub fn redact(mut self, secret: Option<&str>) -> Error {
+        let Some(secret) = secret.filter(|s| !s.is_empty()) else { return self };
+        redact_in(&mut self.message, secret);
+        for issue in &mut self.issues {
+            redact_in(&mut issue.message, secret);
+            redact_in(&mut issue.path, secret);
+        }
+        if let Some(id) = &mut self.request_id {
+            redact_in(id, secret);
+        }
+        if let Some(job) = &mut self.job {
+            job.redact(secret);
+        }
+        self
+    }
+}
+
+/// Replaces `secret` in `text` with `***`.
+pub fn redact_in(text: &mut String, secret: &str) {
+    if !secret.is_empty() && text.contains(secret) {
+        *text = text.replace(secret, "***");
+    }
+}
+
+/// "prompt: the prompt is empty (and 2 more problems)".
+fn summary(errors: &[Issue]) -> String {
+    let Some(first) = errors.first() else {
+        return String::from("the request is invalid");
+    };
+    let mut m = if first.path.is_empty() { first.message.clone() } else { cat(&[&first.path, ": ", &first.message]) };
+    if errors.len() > 1 {
+        let more = errors.len() - 1;
+        m.push_str(&cat(&[" (and ", &num(more as u64), if more == 1 { " more problem)" } else { " more problems)" }]));
+    }
+    m
 }
 
 /// Statuses worth retrying: 408, 429 and every 5xx.
@@ -88,7 +167,7 @@ pub fn is_retryable_status(status: u16) -> bool {
 
 /// The failure for a non-2xx answer. `body` is the parsed JSON body, or
 /// `Value::Undefined` when it was not JSON.
-pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_after_ms: Option<f64>) -> Failure {
+pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_after_ms: Option<f64>) -> Error {
     let code = match status {
         400 | 422 => ErrorCode::InvalidRequest,
         401 => ErrorCode::Unauthorized,
@@ -111,7 +190,7 @@ pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_
         ErrorCode::ServerError => "the service is temporarily unavailable",
         _ => "the service rejected the request",
     };
-    let mut f = Failure::new(code, server_message.unwrap_or(fallback));
+    let mut f = Error::new(code, server_message.unwrap_or(fallback));
     f.status = Some(status);
     f.retryable = is_retryable_status(status);
     f.request_id = request_id;
@@ -132,7 +211,7 @@ pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_
                 _ => Vec::new(),
             };
             for m in if list.is_empty() { vec!["rejected by the service"] } else { list } {
-                f.issues.push(Issue { path: path.clone(), code: Code::ServerRejected, message: m.to_string() });
+                f.issues.push(Issue { path: path.clone(), code: IssueCode::ServerRejected, message: m.to_string() });
             }
         }
     }
