@@ -27,6 +27,8 @@ pub enum IssueCode {
     ImageReferenceWithoutImages,
     IdempotencyKeyTooLong,
     InvalidOption,
+    /// A job id that is not in the service's form (a UUID).
+    InvalidJobId,
     /// A field the service itself rejected (a `400`'s `details`).
     ServerRejected,
     // Warnings: it runs, but probably not as intended.
@@ -70,6 +72,7 @@ impl IssueCode {
             IssueCode::ImageReferenceWithoutImages => "IMAGE_REFERENCE_WITHOUT_IMAGES",
             IssueCode::IdempotencyKeyTooLong => "IDEMPOTENCY_KEY_TOO_LONG",
             IssueCode::InvalidOption => "INVALID_OPTION",
+            IssueCode::InvalidJobId => "INVALID_JOB_ID",
             IssueCode::ServerRejected => "SERVER_REJECTED",
             IssueCode::AspectRatioIgnored => "ASPECT_RATIO_IGNORED",
             IssueCode::ImageNotReferenced => "IMAGE_NOT_REFERENCED",

@@ -1,50 +1,69 @@
-//! One HTTP exchange over the global `fetch`: sends, enforces the
-//! per-request timeout, follows the caller's abort signal, reads the body,
-//! and classifies what went wrong (network, timeout, abort, HTTP status).
+//! One HTTP exchange, sent with gloo-net: builds the request, enforces the
+//! per-request timeout, follows the caller's abort signal, reads at most
+//! `MAX_BODY_BYTES` of the answer, and classifies what went wrong (network,
+//! timeout, abort, redirect, an oversized or non-JSON body, an HTTP status).
+//!
+//! Redirects are never followed (`redirect: "manual"`): a redirected
+//! request would carry `X-API-Key`, the body and the idempotency key to
+//! wherever the `Location` points. A redirect rejects with `BAD_RESPONSE`.
+//! Only our own `AbortController`'s signal is handed to `fetch`, so its
+//! rejections are always `Error`s (gloo-net assumes so).
 
-use crate::core::failure::{from_status, ErrorCode, Failure};
+use crate::core::error::{from_status, Error, ErrorCode};
 use crate::core::json;
+use crate::core::limits::MAX_BODY_BYTES;
 use crate::core::retry::parse_retry_after;
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
+use gloo_net::http::{Method, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{AbortController, AbortSignal, RequestInit, Response};
+use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
 
+use super::body::{cancel_body, read_body, Body};
 use super::timer::{aborted, is_aborted, now_ms, AbortListener, Timeout};
 
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = fetch, catch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Result<js_sys::Promise, JsValue>;
-}
-
 /// What to send.
-pub struct Outgoing<'a> {
-    pub method: &'static str,
+pub(crate) struct Outgoing<'a> {
+    pub method: Method,
     pub url: &'a str,
     pub headers: &'a [(&'static str, String)],
     pub body: Option<&'a str>,
 }
 
 /// A 2xx answer whose body parsed as JSON.
-pub struct Incoming {
+pub(crate) struct Incoming {
     pub status: u16,
     pub body: Value,
-    /// The parsed body as JS, kept as received (for `job.raw`).
-    pub body_js: JsValue,
     pub request_id: Option<String>,
 }
 
-/// Sends `req`; a non-2xx status, a body that is not JSON, a network error,
-/// the timeout and the caller's abort all come back as a [`Failure`].
-pub async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: f64) -> Result<Incoming, Failure> {
+/// Whether a global `fetch` exists: gloo-net calls it without a `catch`, so
+/// its absence must be found before, not by an exception through wasm.
+fn fetch_available() -> bool {
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("fetch")).is_ok_and(|f| f.is_function())
+}
+
+/// The message of what fetch rejected with.
+fn detail(e: gloo_net::Error) -> String {
+    match e {
+        gloo_net::Error::JsError(e) => e.message,
+        gloo_net::Error::GlooError(m) => m,
+    }
+}
+
+/// Sends `req`; a non-2xx status, a redirect, a body that is too large or
+/// not JSON, a network error, the timeout and the caller's abort all come
+/// back as an [`Error`].
+pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: f64) -> Result<Incoming, Error> {
     if is_aborted(signal) {
         return Err(aborted());
     }
-    let controller = AbortController::new().map_err(|_| Failure::new(ErrorCode::Network, "AbortController is not available"))?;
+    if !fetch_available() {
+        return Err(Error::new(ErrorCode::Network, "fetch is not available here: the client needs a browser, a worker or Node 18+"));
+    }
+    let controller = AbortController::new().map_err(|_| Error::new(ErrorCode::Network, "AbortController is not available"))?;
     let timed_out = Rc::new(Cell::new(false));
     let _timer = {
         let (controller, timed_out) = (controller.clone(), timed_out.clone());
@@ -57,74 +76,96 @@ pub async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: 
         let controller = controller.clone();
         AbortListener::new(s, move || controller.abort())
     });
-
-    let init = RequestInit::new();
-    init.set_method(req.method);
-    let headers = js_sys::Object::new();
-    for (k, v) in req.headers {
-        let _ = js_sys::Reflect::set(&headers, &JsValue::from_str(k), &JsValue::from_str(v));
-    }
-    init.set_headers(&headers);
-    if let Some(body) = req.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_signal(Some(&controller.signal()));
-
-    let classify = |e: JsValue| -> Failure {
+    let failed = |message: String| -> Error {
         if is_aborted(signal) {
             aborted()
         } else if timed_out.get() {
-            Failure::new(ErrorCode::Timeout, cat(&["no answer within ", &num(timeout_ms as u64), " ms"]))
+            Error::new(ErrorCode::Timeout, cat(&["no complete answer within ", &num(timeout_ms as u64), " ms"]))
         } else {
-            let detail = js_sys::Reflect::get(&e, &JsValue::from_str("message")).ok().and_then(|m| m.as_string()).unwrap_or_default();
-            Failure::new(ErrorCode::Network, cat(&["network error (offline, DNS, CORS or a dropped connection): ", &detail]))
+            Error::new(ErrorCode::Network, cat(&["network error (offline, DNS, CORS or a dropped connection): ", &message]))
         }
     };
 
-    let promise = global_fetch(req.url, &init).map_err(&classify)?;
-    let response: Response = JsFuture::from(promise).await.map_err(&classify)?.unchecked_into();
+    let mut builder = RequestBuilder::new(req.url)
+        .method(req.method.clone())
+        .redirect(RequestRedirect::Manual)
+        .abort_signal(Some(&controller.signal()));
+    for (name, value) in req.headers {
+        builder = builder.header(name, value);
+    }
+    let request = match req.body {
+        Some(body) => builder.body(body),
+        None => builder.build(),
+    }
+    .map_err(|e| failed(detail(e)))?;
+    let response: web_sys::Response = request.send().await.map_err(|e| failed(detail(e)))?.into();
+
     let status = response.status();
     let header = |name: &str| response.headers().get(name).ok().flatten();
     let request_id = header("x-request-id");
+    if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
+        cancel_body(&response);
+        let mut e = Error::bad_response(
+            cat(&[
+                "the service answered with a redirect",
+                &if status == 0 { String::new() } else { cat(&[" (", &num(status.into()), ")"]) },
+                "; redirects are never followed, so the API key and the request never go to another address. Check baseUrl",
+            ]),
+            (status != 0).then_some(status),
+            request_id,
+        );
+        e.retryable = false;
+        return Err(e);
+    }
     let retry_after_ms = header("retry-after").and_then(|v| parse_retry_after(&v, now_ms()));
-    let text_promise = response.text().map_err(&classify)?;
-    let text = JsFuture::from(text_promise).await.map_err(&classify)?.as_string().unwrap_or_default();
-    // The text is parsed twice, once per side: `JSON.parse` keeps the body as
-    // received for `job.raw`, the core's reader gives the value the core
-    // checks — no second trip of the parsed object back into wasm.
-    let body_js = js_sys::JSON::parse(&text).ok();
-    let body = body_js.as_ref().and_then(|_| json::parse(&text)).unwrap_or(Value::Undefined);
+    let bytes = match read_body(&response, MAX_BODY_BYTES).await {
+        Body::Complete(bytes) => bytes,
+        Body::Over(_) => {
+            let mut e = Error::bad_response(
+                cat(&["the answer is larger than ", &num(MAX_BODY_BYTES as u64), " bytes; a job answer is a few KB, so it was not read"]),
+                Some(status),
+                request_id,
+            );
+            e.retryable = false;
+            return Err(e);
+        }
+        Body::Failed => return Err(failed(String::from("the answer's body broke off"))),
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    let body = json::parse(&text);
 
     if !(200..300).contains(&status) {
-        return Err(from_status(status, &body, request_id, retry_after_ms));
+        return Err(from_status(status, body.as_ref().unwrap_or(&Value::Undefined), request_id, retry_after_ms));
     }
-    match body_js {
-        Some(body_js) => Ok(Incoming { status, body, body_js, request_id }),
-        None => {
-            let mut f =
-                Failure::new(ErrorCode::BadResponse, cat(&["the service answered ", &num(status.into()), " with a body that is not JSON"]));
-            f.status = Some(status);
-            f.request_id = request_id;
-            Err(f)
-        }
+    match body {
+        Some(body) => Ok(Incoming { status, body, request_id }),
+        None => Err(Error::bad_response(
+            cat(&["the service answered ", &num(status.into()), " with a body that is not JSON"]),
+            Some(status),
+            request_id,
+        )),
     }
 }
 
-/// The bytes at `url` (a plain GET, CORS mode), or `None` on any failure:
-/// network, CORS refusal, non-2xx status, timeout.
-pub async fn fetch_bytes(url: &str, timeout_ms: f64) -> Option<Vec<u8>> {
+/// Up to `limit` leading bytes at `url` (a plain GET, CORS mode), or `None`
+/// on any failure: network, CORS refusal, non-2xx status, timeout.
+pub(crate) async fn fetch_prefix(url: &str, limit: usize, timeout_ms: f64) -> Option<Vec<u8>> {
+    if !fetch_available() {
+        return None;
+    }
     let controller = AbortController::new().ok()?;
     let _timer = {
         let controller = controller.clone();
         Timeout::new(timeout_ms, move || controller.abort())
     };
-    let init = RequestInit::new();
-    init.set_method("GET");
-    init.set_signal(Some(&controller.signal()));
-    let response: Response = JsFuture::from(global_fetch(url, &init).ok()?).await.ok()?.dyn_into().ok()?;
+    let request = RequestBuilder::new(url).abort_signal(Some(&controller.signal())).build().ok()?;
+    let response: web_sys::Response = request.send().await.ok()?.into();
     if !response.ok() {
+        cancel_body(&response);
         return None;
     }
-    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
-    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+    match read_body(&response, limit).await {
+        Body::Complete(bytes) | Body::Over(bytes) => Some(bytes),
+        Body::Failed => None,
+    }
 }

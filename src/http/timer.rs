@@ -1,6 +1,6 @@
 //! Sleeping that an `AbortSignal` cuts short, and the clock.
 
-use crate::core::failure::{ErrorCode, Failure};
+use crate::core::error::{Error, ErrorCode};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::AbortSignal;
@@ -13,13 +13,16 @@ extern "C" {
     pub fn clear_timeout(id: &JsValue);
 }
 
+/// The longest delay `setTimeout` can hold (2³¹−1 ms, about 24.8 days).
+pub const MAX_TIMER_MS: f64 = 2_147_483_647.0;
+
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
-pub fn aborted() -> Failure {
-    Failure::new(ErrorCode::Aborted, "aborted by the caller's signal")
+pub fn aborted() -> Error {
+    Error::new(ErrorCode::Aborted, "aborted by the caller's signal")
 }
 
 pub fn is_aborted(signal: Option<&AbortSignal>) -> bool {
@@ -55,7 +58,9 @@ pub struct Timeout {
 impl Timeout {
     pub fn new(ms: f64, on_fire: impl FnMut() + 'static) -> Timeout {
         let callback = Closure::<dyn FnMut()>::new(on_fire);
-        let id = set_timeout(callback.as_ref().unchecked_ref(), ms.max(0.0));
+        // setTimeout holds a signed 32-bit delay: anything longer fires at
+        // once. Longer waits are the caller's to split or refuse.
+        let id = set_timeout(callback.as_ref().unchecked_ref(), ms.clamp(0.0, MAX_TIMER_MS));
         Timeout { id, _callback: callback }
     }
 }
@@ -67,7 +72,7 @@ impl Drop for Timeout {
 }
 
 /// Waits `ms`, or less when `signal` aborts (then `ABORTED`).
-pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Failure> {
+pub async fn sleep(ms: f64, signal: Option<&AbortSignal>) -> Result<(), Error> {
     if is_aborted(signal) {
         return Err(aborted());
     }

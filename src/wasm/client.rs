@@ -3,20 +3,21 @@
 //! `crate::http::client`.
 
 use crate::core::client_options::{parse_client_options, parse_wait_options, ClientConfig};
+use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
 use crate::core::job::Job;
 use crate::core::options::parse_send_options;
+use crate::core::uuid::is_uuid;
 use crate::core::value::Value;
-use crate::http::client::{self as flows, ClientError};
+use crate::http::client as flows;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
 use web_sys::AbortSignal;
 
-use super::convert::from_js;
-use super::error::{invalid_request, string_arg};
-use super::job::{accepted_to_js, client_error_to_js, job_to_js};
+use super::error::{bad_argument, string_arg};
+use super::read::{self, Purpose};
 use super::request::new_idempotency_key;
+use super::write::{promise, to_js};
 
 #[wasm_bindgen]
 extern "C" {
@@ -38,48 +39,55 @@ pub struct Client {
     config: Rc<ClientConfig>,
 }
 
-/// What a call's options object carries besides plain settings.
+/// A call's options: plain settings, and the JS objects kept as they are.
 struct CallOptions {
     value: Value,
     signal: Option<AbortSignal>,
     on_update: Option<js_sys::Function>,
 }
 
-fn option_issue(path: &str, message: &str) -> JsValue {
-    let mut r = Report::default();
-    r.push(path, IssueCode::InvalidOption, message);
-    invalid_request(&r)
+/// The option keys read as JS objects rather than as values.
+const KEPT: [&str; 2] = ["signal", "onUpdate"];
+
+fn read_call_options(options: Option<&JsValue>) -> Result<CallOptions, Error> {
+    let (value, kept) = read::options(options, &KEPT);
+    let mut call = CallOptions { value, signal: None, on_update: None };
+    for (at, js) in kept {
+        if js.is_undefined() || js.is_null() {
+            continue;
+        }
+        match at {
+            0 => {
+                let signal = js.dyn_into::<AbortSignal>().map_err(|_| {
+                    bad_argument("options.signal", IssueCode::InvalidOption, "signal must be an AbortSignal (from new AbortController().signal)")
+                })?;
+                call.signal = Some(signal);
+            }
+            _ => {
+                let f = js.dyn_into::<js_sys::Function>().map_err(|_| bad_argument("options.onUpdate", IssueCode::InvalidOption, "onUpdate must be a function"))?;
+                call.on_update = Some(f);
+            }
+        }
+    }
+    Ok(call)
 }
 
-fn read_call_options(options: Option<JsValue>) -> Result<CallOptions, JsValue> {
-    let Some(js) = options.filter(|o| !o.is_undefined() && !o.is_null()) else {
-        return Ok(CallOptions { value: Value::Undefined, signal: None, on_update: None });
-    };
-    let field = |name: &str| js_sys::Reflect::get(&js, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null());
-    let signal = match field("signal") {
-        None => None,
-        Some(s) => Some(
-            s.dyn_into::<AbortSignal>()
-                .map_err(|_| option_issue("options.signal", "signal must be an AbortSignal (from new AbortController().signal)"))?,
-        ),
-    };
-    let on_update = match field("onUpdate") {
-        None => None,
-        Some(f) => Some(f.dyn_into::<js_sys::Function>().map_err(|_| option_issue("options.onUpdate", "onUpdate must be a function"))?),
-    };
-    Ok(CallOptions { value: from_js(&js), signal, on_update })
-}
-
-fn reject(e: ClientError) -> JsValue {
-    client_error_to_js(&e)
+/// The job id argument: a string in the service's form (a UUID), checked
+/// before any request, so `.`, `..` or a path can never change the URL.
+fn job_id_arg(value: &JsValue) -> Result<String, Error> {
+    let id = string_arg(value, "jobId")?;
+    if !is_uuid(&id) {
+        return Err(bad_argument("jobId", IssueCode::InvalidJobId, "jobId must be the id the service gave the job: a UUID like 0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c"));
+    }
+    Ok(id)
 }
 
 /// Calls `onUpdate(job)`; an exception thrown by it is the caller's and
-/// must not stop the wait, so it is swallowed.
-fn notifier(on_update: Option<js_sys::Function>) -> impl Fn(&Job, &JsValue) {
-    move |job, raw| {
+/// must not stop the wait, so it is swallowed (`call1` catches it).
+fn notifier(on_update: Option<js_sys::Function>) -> impl Fn(&Job) {
+    move |job| {
         if let Some(f) = &on_update {
-            let _ = f.call1(&JsValue::UNDEFINED, &job_to_js(job, raw));
+            let _ = f.call1(&JsValue::UNDEFINED, &to_js(job));
         }
     }
 }
@@ -89,9 +97,9 @@ impl Client {
     /// `new Client({ apiKey?, baseUrl?, maxRetries?, timeoutMs?, waitTimeoutMs?, pollIntervalMs?, maxPollFailures? })`.
     /// Throws `HappyHorseError` (`INVALID_REQUEST`) for bad options.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: Option<ClientOptions>) -> Result<Client, JsValue> {
-        let value = options.map_or(Value::Undefined, |o| from_js(&o));
-        let mut config = parse_client_options(&value).map_err(|r| invalid_request(&r))?;
+    pub fn new(options: Option<ClientOptions>) -> Result<Client, Error> {
+        let (value, _) = read::options(options.as_deref(), &[]);
+        let mut config = parse_client_options(&value).map_err(Error::invalid)?;
         // An idempotency key belongs to one submission, never to a client.
         config.send.idempotency_key = None;
         Ok(Client { config: Rc::new(config) })
@@ -103,15 +111,15 @@ impl Client {
     #[wasm_bindgen(unchecked_return_type = "Promise<Accepted>")]
     pub fn submit(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: &JsValue,
         options: Option<SubmitOptions>,
     ) -> js_sys::Promise {
         let config = self.config.clone();
-        let prepared = prepare_submit(&request, options.map(Into::into));
-        future_to_promise(async move {
+        let prepared = prepare_submit(request, options.as_deref());
+        promise(async move {
             let (body, key, call) = prepared?;
-            let accepted = flows::submit(&config, &body, &key, call.signal.as_ref()).await.map_err(reject)?;
-            Ok(accepted_to_js(&accepted))
+            let accepted = flows::submit(&config, &body, &key, call.signal.as_ref()).await?;
+            Ok(to_js(&accepted))
         })
     }
 
@@ -119,17 +127,17 @@ impl Client {
     #[wasm_bindgen(js_name = getJob, unchecked_return_type = "Promise<Job>")]
     pub fn get_job(
         &self,
-        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: &JsValue,
         options: Option<GetJobOptions>,
     ) -> js_sys::Promise {
         let config = self.config.clone();
-        let call = read_call_options(options.map(Into::into));
-        let job_id = string_arg(&job_id, "jobId");
-        future_to_promise(async move {
+        let call = read_call_options(options.as_deref());
+        let job_id = job_id_arg(job_id);
+        promise(async move {
             let call = call?;
             let job_id = job_id?;
-            let (job, raw) = flows::get_job(&config, &job_id, call.signal.as_ref()).await.map_err(reject)?;
-            Ok(job_to_js(&job, &raw))
+            let job = flows::get_job(&config, &job_id, call.signal.as_ref()).await?;
+            Ok(to_js(&job))
         })
     }
 
@@ -140,21 +148,21 @@ impl Client {
     #[wasm_bindgen(js_name = waitForJob, unchecked_return_type = "Promise<Job>")]
     pub fn wait_for_job(
         &self,
-        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: JsValue,
+        #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: &JsValue,
         options: Option<WaitOptions>,
     ) -> js_sys::Promise {
         let config = self.config.clone();
-        let job_id = string_arg(&job_id, "jobId");
-        let prepared = read_call_options(options.map(Into::into)).and_then(|call| {
-            let wait = parse_wait_options(&call.value, config.wait).map_err(|r| invalid_request(&r))?;
+        let job_id = job_id_arg(job_id);
+        let prepared = read_call_options(options.as_deref()).and_then(|call| {
+            let wait = parse_wait_options(&call.value, config.wait).map_err(Error::invalid)?;
             Ok((call, wait))
         });
-        future_to_promise(async move {
+        promise(async move {
             let (call, wait) = prepared?;
             let job_id = job_id?;
             let notify = notifier(call.on_update);
-            let (job, raw) = flows::wait_for_job(&config, wait, &job_id, call.signal.as_ref(), None, &notify).await.map_err(reject)?;
-            Ok(job_to_js(&job, &raw))
+            let job = flows::wait_for_job(&config, wait, &job_id, call.signal.as_ref(), None, &notify).await?;
+            Ok(to_js(&job))
         })
     }
 
@@ -163,33 +171,31 @@ impl Client {
     #[wasm_bindgen(unchecked_return_type = "Promise<Job>")]
     pub fn generate(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: &JsValue,
         options: Option<GenerateOptions>,
     ) -> js_sys::Promise {
         let config = self.config.clone();
-        let prepared = prepare_submit(&request, options.map(Into::into)).and_then(|(body, key, call)| {
-            let wait = parse_wait_options(&call.value, config.wait).map_err(|r| invalid_request(&r))?;
+        let prepared = prepare_submit(request, options.as_deref()).and_then(|(body, key, call)| {
+            let wait = parse_wait_options(&call.value, config.wait).map_err(Error::invalid)?;
             Ok((body, key, call, wait))
         });
-        future_to_promise(async move {
+        promise(async move {
             let (body, key, call, wait) = prepared?;
             let signal = call.signal.as_ref();
-            let accepted = flows::submit(&config, &body, &key, signal).await.map_err(reject)?;
+            let accepted = flows::submit(&config, &body, &key, signal).await?;
             let notify = notifier(call.on_update.clone());
             let first = Job::accepted(&accepted);
-            let first_raw = super::job::accepted_to_js(&accepted);
-            notify(&first, &first_raw);
-            let (job, raw) =
-                flows::wait_for_job(&config, wait, &accepted.job_id, signal, Some((first, first_raw)), &notify).await.map_err(reject)?;
-            Ok(job_to_js(&job, &raw))
+            notify(&first);
+            let job = flows::wait_for_job(&config, wait, &accepted.job_id, signal, Some(first), &notify).await?;
+            Ok(to_js(&job))
         })
     }
 }
 
 /// Validates the request and reads submit options; the key is the caller's
 /// or a fresh UUID v4.
-fn prepare_submit(request: &JsValue, options: Option<JsValue>) -> Result<(Value, String, CallOptions), JsValue> {
-    let body = from_js(request);
+fn prepare_submit(request: &JsValue, options: Option<&JsValue>) -> Result<(Value, String, CallOptions), Error> {
+    let body = read::request(request, Purpose::Send);
     let report = crate::core::validate(&body);
     let call = read_call_options(options)?;
     let key_options = match &call.value {
@@ -202,7 +208,7 @@ fn prepare_submit(request: &JsValue, options: Option<JsValue>) -> Result<(Value,
         if let Err(r) = &key {
             errors.extend(r.errors.iter().cloned());
         }
-        return Err(invalid_request(&Report { mode: report.mode, errors, warnings: report.warnings }));
+        return Err(Error::invalid(Report { mode: report.mode, errors, warnings: report.warnings }));
     }
     let key = key.ok().and_then(|k| k.idempotency_key).unwrap_or_else(new_idempotency_key);
     Ok((body, key, call))

@@ -1,62 +1,78 @@
-//! Errors as JS sees them: instances of `HappyHorseError` (a real `Error`
-//! subclass defined in `error.js`), with `code`, `retryable`, and where they
-//! apply `issues`, `status`, `jobId`, `job`, `requestId` set on them.
+//! Errors as JS sees them: the core's one [`Error`] becomes an instance of
+//! `HappyHorseError` (a real `Error` subclass defined in `error.js`, since a
+//! Rust struct cannot extend `Error`), with `code`, `retryable`, and where
+//! they apply `issues`, `status`, `jobId`, `job`, `requestId`,
+//! `idempotencyKey`, `retryAfterMs` and the credit figures.
 
-use crate::core::output;
-use crate::core::{Issue, Report};
+use crate::core::error::Error;
+use crate::core::issue::{Issue, IssueCode, Report};
+use crate::core::job::Job;
 use wasm_bindgen::prelude::*;
 
-use super::convert::to_js;
+use super::write::to_js;
 
 #[wasm_bindgen(module = "/src/wasm/error.js")]
 extern "C" {
     #[wasm_bindgen(js_name = HappyHorseError)]
-    pub type HappyHorseError;
+    type HappyHorseError;
 
     #[wasm_bindgen(constructor, js_class = "HappyHorseError")]
-    fn new(code: &str, message: &str) -> HappyHorseError;
+    fn new(code: &str, message: &str, fields: &JsValue) -> HappyHorseError;
 }
 
-/// Sets `field` on `target`; setting a property on an object we just made
-/// cannot fail, so a failure is ignored rather than turned into a panic.
-pub fn set(target: &JsValue, field: &str, value: &JsValue) {
-    let _ = js_sys::Reflect::set(target, &JsValue::from_str(field), value);
+/// The fields set on the instance besides `code` and `message`.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Fields<'a> {
+    retryable: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    status: Option<u16>,
+    #[serde(skip_serializing_if = "<[Issue]>::is_empty")]
+    issues: &'a [Issue],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    retry_after_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credits_required: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credits_available: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    job: Option<&'a Job>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    idempotency_key: Option<&'a str>,
 }
 
-/// A `HappyHorseError` with `code` and `message`.
-pub fn error(code: &str, message: &str) -> JsValue {
-    HappyHorseError::new(code, message).into()
+impl From<Error> for JsValue {
+    fn from(e: Error) -> JsValue {
+        let fields = Fields {
+            retryable: e.retryable,
+            status: e.status,
+            issues: &e.issues,
+            request_id: e.request_id.as_deref(),
+            retry_after_ms: e.retry_after_ms,
+            credits_required: e.credits_required,
+            credits_available: e.credits_available,
+            job_id: e.job_id.as_deref(),
+            job: e.job.as_deref(),
+            idempotency_key: e.idempotency_key.as_deref(),
+        };
+        HappyHorseError::new(e.code.as_str(), &e.message, &to_js(&fields)).into()
+    }
 }
 
-/// `INVALID_REQUEST` carrying the report's errors as `issues`.
-pub fn invalid_request(report: &Report) -> JsValue {
-    let message = summary(&report.errors);
-    let err = error("INVALID_REQUEST", &message);
-    set(&err, "issues", &to_js(&output::issues(&report.errors)));
-    err
+/// An `INVALID_REQUEST` for one bad argument or option at `path`.
+pub(crate) fn bad_argument(path: &str, code: IssueCode, message: &str) -> Error {
+    let mut r = Report::default();
+    r.push(path, code, message);
+    Error::invalid(r)
 }
 
 /// The string in `value`, or an `INVALID_REQUEST` naming `path` — for
 /// exports whose argument must be a string (a job id, a URL, a prompt),
 /// so a number or `undefined` from JS gets a clear error, not garbage.
-pub fn string_arg(value: &JsValue, path: &str) -> Result<String, JsValue> {
-    value.as_string().ok_or_else(|| {
-        let mut r = Report::default();
-        r.push(path, crate::core::IssueCode::WrongType, crate::core::text::cat(&[path, " must be a string"]));
-        invalid_request(&r)
-    })
-}
-
-/// "prompt: the prompt is empty (and 2 more problems)".
-fn summary(errors: &[Issue]) -> String {
-    use crate::core::text::{cat, num};
-    let Some(first) = errors.first() else {
-        return String::from("the request is invalid");
-    };
-    let mut m = if first.path.is_empty() { first.message.clone() } else { cat(&[&first.path, ": ", &first.message]) };
-    if errors.len() > 1 {
-        let more = errors.len() - 1;
-        m.push_str(&cat(&[" (and ", &num(more as u64), if more == 1 { " more problem)" } else { " more problems)" }]));
-    }
-    m
+pub(crate) fn string_arg(value: &JsValue, path: &str) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| bad_argument(path, IssueCode::WrongType, &crate::core::text::cat(&[path, " must be a string"])))
 }

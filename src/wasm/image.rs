@@ -7,16 +7,16 @@
 //! for the size alone. It never rejects: every outcome is a warning, since
 //! the service fetches the URL itself and may succeed where the page cannot.
 
-use crate::core::image_probe::{probe, warnings_for, ImageInfo};
-use crate::core::issue::{IssueCode, Issue};
-use crate::core::output;
-use crate::http::fetch::fetch_bytes;
+use crate::core::error::Error;
+use crate::core::image_probe::{image_check, probe};
+use crate::http::fetch::fetch_prefix;
 use crate::http::timer::Timeout;
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::JsFuture;
 
-use super::convert::to_js;
-use super::error::set;
+use super::error::string_arg;
+use super::read::field;
+use super::write::{promise, to_js};
 
 #[wasm_bindgen]
 extern "C" {
@@ -25,6 +25,9 @@ extern "C" {
 }
 
 const TIMEOUT_MS: f64 = 10_000.0;
+/// Enough of the file for every header `core::image_probe` reads (a JPEG's
+/// size can sit after its metadata).
+const PREFIX_BYTES: usize = 256 * 1024;
 
 /// Loads `url` in an `<img>`; `(width, height)` or `None` when it fails.
 async fn image_size(url: &str) -> Option<(u32, u32)> {
@@ -46,41 +49,20 @@ async fn image_size(url: &str) -> Option<(u32, u32)> {
 
 /// Checks one image URL; resolves to `ImageCheck`. Browser-only.
 #[wasm_bindgen(js_name = checkImage, unchecked_return_type = "Promise<ImageCheck>")]
-pub fn check_image(#[wasm_bindgen(unchecked_param_type = "string")] url: JsValue, options: Option<CheckImageOptions>) -> js_sys::Promise {
-    let url = super::error::string_arg(&url, "url");
-    let index = options
-        .map(JsValue::from)
-        .and_then(|o| js_sys::Reflect::get(&o, &JsValue::from_str("index")).ok())
-        .and_then(|i| i.as_f64())
-        .filter(|i| i.fract() == 0.0 && *i >= 0.0 && *i < 1e6);
+pub fn check_image(#[wasm_bindgen(unchecked_param_type = "string")] url: &JsValue, options: Option<CheckImageOptions>) -> js_sys::Promise {
+    let url = string_arg(url, "url");
+    let index = options.as_deref().map(|o| field(o, "index")).and_then(|i| i.as_f64()).filter(|i| i.fract() == 0.0 && *i >= 0.0 && *i < 1e6);
     let path = match index {
         Some(i) => crate::core::issue::index_path("happyhorse11Params.images", i as usize),
         None => String::new(),
     };
-    future_to_promise(async move {
+    promise(async move {
         let url = url?;
-        let probed: Option<ImageInfo> = fetch_bytes(&url, TIMEOUT_MS).await.as_deref().and_then(probe);
-        let (info, size) = match probed {
-            Some(info) => (Some(info), Some((info.width, info.height))),
-            None => (None, image_size(&url).await),
+        let info = fetch_prefix(&url, PREFIX_BYTES, TIMEOUT_MS).await.as_deref().and_then(probe);
+        let size = match info {
+            Some(info) => Some((info.width, info.height)),
+            None => image_size(&url).await,
         };
-        let warnings = match size {
-            Some((w, h)) => warnings_for(info, w, h, &path),
-            None => vec![Issue {
-                path: path.clone(),
-                code: IssueCode::ImageUnreadable,
-                message: String::from(
-                    "this image did not load here: check the URL (the service fetches it itself, so it may still work if it is public)",
-                ),
-            }],
-        };
-        let out: JsValue = js_sys::Object::new().into();
-        set(&out, "url", &JsValue::from_str(&url));
-        set(&out, "ok", &JsValue::from_bool(warnings.is_empty()));
-        set(&out, "format", &info.map_or(JsValue::NULL, |i| JsValue::from_str(i.format)));
-        set(&out, "width", &size.map_or(JsValue::NULL, |s| JsValue::from_f64(s.0.into())));
-        set(&out, "height", &size.map_or(JsValue::NULL, |s| JsValue::from_f64(s.1.into())));
-        set(&out, "warnings", &to_js(&output::issues(&warnings)));
-        Ok(out)
+        Ok::<_, Error>(to_js(&image_check(url, info, size, &path)))
     })
 }

@@ -1,11 +1,12 @@
 //! `buildRequest`: the exact request the package would send, for callers who
 //! send it themselves (or show it, as the demo's "Copy request" does).
 
-use crate::core::{output, uuid::uuid_v4};
+use crate::core::error::Error;
+use crate::core::uuid::uuid_v4;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, to_js};
-use super::error::invalid_request;
+use super::read::{self, Purpose};
+use super::write::to_js;
 
 #[wasm_bindgen]
 extern "C" {
@@ -19,24 +20,20 @@ extern "C" {
 /// Without `idempotencyKey` a fresh UUID v4 is used.
 #[wasm_bindgen(js_name = buildRequest, unchecked_return_type = "HttpRequest")]
 pub fn build_request(
-    #[wasm_bindgen(unchecked_param_type = "unknown")] request: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "unknown")] request: &JsValue,
     options: Option<BuildOptions>,
-) -> Result<JsValue, JsValue> {
-    let key = new_idempotency_key();
-    let options = options.map_or(crate::core::Value::Undefined, |o| from_js(&o));
-    match crate::core::build_request(&from_js(&request), &options, &key) {
-        Ok(r) => Ok(to_js(&output::http_request(&r))),
-        Err(report) => Err(invalid_request(&report)),
-    }
+) -> Result<JsValue, Error> {
+    let (options, _) = read::options(options.as_deref(), &[]);
+    let body = read::request(request, Purpose::Send);
+    crate::core::build_request(&body, &options, &new_idempotency_key()).map(|r| to_js(&r)).map_err(Error::invalid)
 }
 
 /// A UUID v4 from `crypto.getRandomValues` (page, worker, Node 19+),
 /// falling back to `Math.random` where WebCrypto is missing: the key must
 /// be unique, not secret.
-pub fn new_idempotency_key() -> String {
+pub(crate) fn new_idempotency_key() -> String {
     let mut bytes = [0u8; 16];
-    let filled = random_bytes(&mut bytes).is_some();
-    if !filled {
+    if random_bytes(&mut bytes).is_none() {
         for b in bytes.iter_mut() {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
@@ -45,9 +42,8 @@ pub fn new_idempotency_key() -> String {
 }
 
 fn random_bytes(out: &mut [u8; 16]) -> Option<()> {
-    let crypto = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).ok()?;
-    let get = js_sys::Reflect::get(&crypto, &JsValue::from_str("getRandomValues")).ok()?;
-    let get: js_sys::Function = get.dyn_into().ok()?;
+    let crypto = read::field(&js_sys::global(), "crypto");
+    let get: js_sys::Function = read::field(&crypto, "getRandomValues").dyn_into().ok()?;
     let array = js_sys::Uint8Array::new_with_length(16);
     get.call1(&crypto, &array).ok()?;
     array.copy_to(out);

@@ -1,0 +1,73 @@
+//! Reading a response body with a ceiling: chunk by chunk from its stream,
+//! stopping (and cancelling the download) as soon as it passes the limit,
+//! so a hostile or broken server cannot make the module hold 160 MB. A job
+//! answer is a few KB; the limit is `core::limits::MAX_BODY_BYTES`.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult};
+
+/// How a read ended.
+pub(crate) enum Body {
+    /// The whole body, no longer than the limit.
+    Complete(Vec<u8>),
+    /// It went past the limit: what was read (the first `limit` bytes or
+    /// more); the rest was cancelled.
+    Over(Vec<u8>),
+    /// The stream failed (aborted, reset, timed out).
+    Failed,
+}
+
+/// Reads `response`'s body up to `limit` bytes.
+pub(crate) async fn read_body(response: &web_sys::Response, limit: usize) -> Body {
+    // A declared length over the limit is refused before reading a byte.
+    let declared = response.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        cancel_body(response);
+        return Body::Over(Vec::new());
+    }
+    let Some(stream) = response.body() else {
+        return Body::Complete(Vec::new());
+    };
+    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let mut out = Vec::new();
+    loop {
+        let Ok(chunk) = JsFuture::from(reader.read()).await else {
+            return Body::Failed;
+        };
+        let chunk: ReadableStreamReadResult = chunk.unchecked_into();
+        if chunk.get_done().unwrap_or(true) {
+            return Body::Complete(out);
+        }
+        let bytes: js_sys::Uint8Array = match chunk.get_value().dyn_into() {
+            Ok(bytes) => bytes,
+            Err(_) => return Body::Failed,
+        };
+        let len = bytes.length() as usize;
+        if out.len() + len > limit {
+            let take = limit - out.len();
+            out.extend_from_slice(&bytes.subarray(0, take as u32).to_vec());
+            settle(reader.cancel());
+            return Body::Over(out);
+        }
+        let at = out.len();
+        out.resize(at + len, 0);
+        bytes.copy_to(&mut out[at..]);
+    }
+}
+
+/// Drops a body that will not be read, so its download stops.
+pub(crate) fn cancel_body(response: &web_sys::Response) {
+    if let Some(stream) = response.body() {
+        settle(stream.cancel());
+    }
+}
+
+/// Awaits `promise` in the background and ignores how it ends: a rejected
+/// promise nobody handles is an `unhandledRejection`, which ends a default
+/// Node process.
+fn settle(promise: js_sys::Promise) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let _ = JsFuture::from(promise).await;
+    });
+}

@@ -1,0 +1,284 @@
+//! One way in: any JS value becomes the core's [`Value`], read in Rust with
+//! js-sys calls, so the rules never see a `JsValue` and JS never sees a
+//! half-read request.
+//!
+//! Why it is built this way:
+//! - **Nothing thrown in JS crosses a wasm frame.** Every call that runs
+//!   user code (a getter, a Proxy trap, `toJSON`, `Array.isArray` on a
+//!   revoked Proxy) is imported with `catch`; what throws is read as an
+//!   [`Value::Other`] the checks then name. An exception unwinding through
+//!   wasm would leave the module's state corrupt for every later call.
+//! - **The same body `JSON.stringify` would send.** Own enumerable string
+//!   keys in order (`Object.keys`), each property read exactly once,
+//!   `undefined` properties dropped, `toJSON(key)` called once where
+//!   present (its result is not asked for `toJSON` again), numbers taken
+//!   as the `f64` they are (no text round trip: `2022813349.9999998` stays a
+//!   fraction and is refused). Boxed primitives (`new Number(5)`) are read as
+//!   the objects they are, and so refused, where `JSON.stringify` would unbox
+//!   them: a request never needs one.
+//! - **Bounded, whatever it is given**: at most [`MAX_VALUES`] values,
+//!   [`MAX_DEPTH`] levels (cycles end there), arrays of at most
+//!   [`MAX_ITEMS`] read, strings over [`MAX_STRING_UNITS`] never copied,
+//!   [`MAX_TOTAL_UNITS`] copied in all. Shared sub-objects count once per
+//!   place, so a DAG of 48 levels costs the budget, not 2⁴⁸ visits.
+//! - **Strings copied only when a rule needs their text.** Copying a
+//!   2,400-character prompt into wasm costs more than all the checks. When
+//!   only validating, a prompt that starts with a visible ASCII character and
+//!   has no "image" in it (a native regex test, no copy) is kept as its
+//!   length: its only rule left is the length limit.
+//! - Key strings made once (`toJSON`, `length`) and reused.
+
+use crate::core::limits::{HUGE_ARRAY, MAX_DEPTH, MAX_ITEMS, MAX_STRING_UNITS, MAX_TOTAL_UNITS, MAX_VALUES, TOO_DEEP, TOO_MANY_VALUES};
+use crate::core::value::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    pub(crate) fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
+    fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = apply)]
+    fn apply(f: &JsValue, this: &JsValue, args: &js_sys::Array) -> Result<JsValue, JsValue>;
+    /// A `RegExp`, tested against a JS string without copying it into wasm.
+    type Pattern;
+    #[wasm_bindgen(method)]
+    fn test(this: &Pattern, text: &JsValue) -> bool;
+}
+
+/// Strings made once per module instance.
+struct Keys {
+    to_json: JsValue,
+    length: JsValue,
+    /// `/image/i`: does a prompt hold anything the reference rules look at?
+    image_word: Pattern,
+}
+
+thread_local! {
+    static KEYS: Keys = Keys {
+        to_json: JsValue::from_str("toJSON"),
+        length: JsValue::from_str("length"),
+        image_word: js_sys::RegExp::new("image", "i").unchecked_into(),
+    };
+}
+
+/// Prompts shorter than this are copied even when validating: the copy is
+/// cheaper than the two calls that would decide to skip it.
+const LAZY_PROMPT_MIN_UNITS: u32 = 128;
+
+/// What the value read is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    /// Only checked (`validate`, `estimateCost`): the prompt may stay in JS.
+    Check,
+    /// Checked and sent: every string is copied, to build the body.
+    Send,
+}
+
+/// Where in a request a value sits: the prompt is the one string that may
+/// stay unread.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Top,
+    Prompt,
+    Elsewhere,
+}
+
+/// The key `toJSON` is called with: a property name, or an array index
+/// (made into a string only if a `toJSON` is actually there).
+enum Holder<'a> {
+    /// The value itself (`JSON.stringify` calls its `toJSON` with `""`).
+    Root,
+    Key(&'a JsValue),
+    Index(u32),
+}
+
+/// Reads a request body (the argument of `validate`, `buildRequest`,
+/// `submit`…). Never throws, never panics.
+pub(crate) fn request(v: &JsValue, purpose: Purpose) -> Value {
+    let mut r = Reader::new(purpose == Purpose::Check);
+    r.value(v, Holder::Root, 0, Place::Top)
+}
+
+/// Reads an options object: like a request, and also hands back the
+/// values of `keep` (an `AbortSignal`, a callback) as the JS values they
+/// are, read in the same single pass and left out of the [`Value`].
+pub(crate) fn options(v: Option<&JsValue>, keep: &[&str]) -> (Value, Vec<(usize, JsValue)>) {
+    let Some(v) = v.filter(|v| !v.is_undefined() && !v.is_null()) else {
+        return (Value::Undefined, Vec::new());
+    };
+    let mut r = Reader::new(false);
+    r.keep = keep;
+    let value = r.value(v, Holder::Root, 0, Place::Elsewhere);
+    (value, r.kept)
+}
+
+struct Reader<'k> {
+    values_left: usize,
+    units_left: usize,
+    lazy_prompt: bool,
+    /// Top-level keys whose JS values are handed back instead of read.
+    keep: &'k [&'k str],
+    kept: Vec<(usize, JsValue)>,
+}
+
+impl<'k> Reader<'k> {
+    fn new(lazy_prompt: bool) -> Reader<'k> {
+        Reader { values_left: MAX_VALUES, units_left: MAX_TOTAL_UNITS, lazy_prompt, keep: &[], kept: Vec::new() }
+    }
+
+    fn value(&mut self, v: &JsValue, holder: Holder<'_>, depth: usize, place: Place) -> Value {
+        if self.values_left == 0 {
+            return Value::Other(TOO_MANY_VALUES);
+        }
+        self.values_left -= 1;
+        if v.is_object() {
+            // JSON.stringify asks every object for toJSON, arrays included.
+            let Ok(to_json) = KEYS.with(|k| get(v, &k.to_json)) else {
+                return Value::Other("an object whose toJSON could not be read");
+            };
+            if to_json.is_function() {
+                let key = match holder {
+                    Holder::Root => JsValue::from_str(""),
+                    Holder::Key(k) => k.clone(),
+                    Holder::Index(i) => JsValue::from_str(&crate::core::text::num(i.into())),
+                };
+                return match apply(&to_json, v, &js_sys::Array::of1(&key)) {
+                    Ok(out) => self.plain(&out, depth, place),
+                    Err(_) => Value::Other("an object whose toJSON threw"),
+                };
+            }
+        }
+        self.plain(v, depth, place)
+    }
+
+    /// A value after `toJSON`.
+    fn plain(&mut self, v: &JsValue, depth: usize, place: Place) -> Value {
+        if v.is_string() {
+            return self.string(v, place == Place::Prompt);
+        }
+        if let Some(n) = v.as_f64() {
+            return Value::Number(n);
+        }
+        if let Some(b) = v.as_bool() {
+            return Value::Bool(b);
+        }
+        if v.is_undefined() {
+            return Value::Undefined;
+        }
+        if v.is_null() {
+            return Value::Null;
+        }
+        if v.is_function() {
+            return Value::Other("a function");
+        }
+        if v.is_bigint() {
+            return Value::Other("a BigInt");
+        }
+        if v.is_symbol() {
+            return Value::Other("a symbol");
+        }
+        if !v.is_object() {
+            return Value::Other("an unsupported value");
+        }
+        if depth >= MAX_DEPTH {
+            return Value::Other(TOO_DEEP);
+        }
+        match is_array(v) {
+            Ok(true) => self.array(v, depth),
+            Ok(false) => self.object(v, depth, place),
+            Err(_) => Value::Other("an unreadable object (a revoked Proxy?)"),
+        }
+    }
+
+    fn string(&mut self, v: &JsValue, may_stay: bool) -> Value {
+        let s: &js_sys::JsString = v.unchecked_ref();
+        let units = s.length();
+        let len = units as usize;
+        if len > MAX_STRING_UNITS || len > self.units_left {
+            return Value::Unread { utf16_len: len };
+        }
+        if may_stay && self.lazy_prompt && units >= LAZY_PROMPT_MIN_UNITS {
+            let first = s.char_code_at(0);
+            // Visible ASCII first: not blank. No "image": no reference rule applies.
+            if (33.0..127.0).contains(&first) && !KEYS.with(|k| k.image_word.test(v)) {
+                return Value::Unread { utf16_len: len };
+            }
+        }
+        self.units_left -= len;
+        Value::String(v.as_string().unwrap_or_default())
+    }
+
+    fn array(&mut self, v: &JsValue, depth: usize) -> Value {
+        let len = KEYS.with(|k| get(v, &k.length)).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
+        if len > MAX_ITEMS as f64 {
+            return Value::Other(HUGE_ARRAY);
+        }
+        // A negative or fractional length (a Proxy's) reads like JS: none, or the floor.
+        let len = len.max(0.0) as u32;
+        if len as usize > self.values_left {
+            return Value::Other(TOO_MANY_VALUES);
+        }
+        let mut items = Vec::with_capacity(len as usize);
+        for i in 0..len {
+            let item = match get_index(v, i) {
+                Ok(item) => self.value(&item, Holder::Index(i), depth + 1, Place::Elsewhere),
+                Err(_) => Value::Other("an unreadable value (its getter threw)"),
+            };
+            items.push(item);
+        }
+        Value::Array(items)
+    }
+
+    fn object(&mut self, v: &JsValue, depth: usize, place: Place) -> Value {
+        let Ok(keys) = object_keys(v) else {
+            return Value::Other("an unreadable object (its keys could not be listed)");
+        };
+        let n = keys.length();
+        if n as usize > self.values_left {
+            return Value::Other(TOO_MANY_VALUES);
+        }
+        let mut props = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let key = keys.get(i);
+            let Some(name) = key.as_string() else { continue };
+            if depth == 0 && !self.keep.is_empty() {
+                if let Some(at) = self.keep.iter().position(|k| *k == name) {
+                    if let Ok(item) = get(v, &key) {
+                        self.kept.push((at, item));
+                    }
+                    continue;
+                }
+            }
+            let item = match get(v, &key) {
+                // JSON.stringify drops undefined properties; so do we.
+                Ok(item) if item.is_undefined() => continue,
+                Ok(item) => {
+                    let at = match place {
+                        Place::Top if name == "prompt" => Place::Prompt,
+                        _ => Place::Elsewhere,
+                    };
+                    self.value(&item, Holder::Key(&key), depth + 1, at)
+                }
+                Err(_) => Value::Other("an unreadable value (its getter threw)"),
+            };
+            props.push((name, item));
+        }
+        Value::Object(props)
+    }
+}
+
+/// Reads `key` of an object argument that is not a request (the input of
+/// `verifyWebhook`, `checkImage`'s options): once, with any throw caught.
+pub(crate) fn field(target: &JsValue, key: &str) -> JsValue {
+    if !target.is_object() {
+        return JsValue::UNDEFINED;
+    }
+    get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
