@@ -10,7 +10,13 @@
 //    and only Node 20.19+/22.12+ can require an ES module. Our snippets are
 //    plain `export function`/`export class` declarations, which is all this
 //    rewrite handles (it refuses anything else).
-// 3. Copies the nodejs build into <web-pkg>/node/ and adds an "exports" map
+// 3. Drops `[Symbol.dispose](): void;` from the declarations. wasm-bindgen
+//    declares it on every exported class, but `Symbol.dispose` exists only
+//    in TypeScript's esnext/`es2025` libs, so a strict consumer on
+//    `lib: ["es2022", "dom"]` with `skipLibCheck: false` fails to compile.
+//    The method itself stays in the JS (set only where `Symbol.dispose`
+//    exists); `free()` remains declared and does the same.
+// 4. Copies the nodejs build into <web-pkg>/node/ and adds an "exports" map
 //    to the package, so `import`/`require('happyhorse')` picks the nodejs
 //    build under Node and the web build everywhere else.
 // Idempotent: running it twice changes nothing.
@@ -34,6 +40,13 @@ function reexportError(dir) {
   writeFileSync(glue, js);
 }
 
+function dropSymbolDispose(dir) {
+  const dts = path.join(dir, 'happyhorse.d.ts');
+  const text = readFileSync(dts, 'utf8');
+  const kept = text.replace(/^\s*\[Symbol\.dispose\]\(\): void;\n/gm, '');
+  if (kept !== text) writeFileSync(dts, kept);
+}
+
 function snippetsToCommonJs(dir) {
   const root = path.join(dir, 'snippets');
   const files = readdirSync(root, { recursive: true }).map((f) => path.join(root, String(f))).filter((f) => f.endsWith('.js'));
@@ -53,8 +66,10 @@ function snippetsToCommonJs(dir) {
 const [web, node] = process.argv.slice(2);
 if (!web) throw new Error('usage: node scripts/finish-pkg.mjs <web-pkg-dir> [<nodejs-pkg-dir>]');
 reexportError(web);
+dropSymbolDispose(web);
 if (node) {
   reexportError(node);
+  dropSymbolDispose(node);
   snippetsToCommonJs(node);
   const target = path.join(web, 'node');
   rmSync(target, { recursive: true, force: true });

@@ -140,10 +140,29 @@ impl Error {
     }
 }
 
-/// Replaces `secret` in `text` with `***`.
+/// Replaces `secret` in `text` with `***`. A byte search (not `str::replace`,
+/// whose searcher links a slicing panic's formatting into the wasm); a
+/// match of valid UTF-8 inside valid UTF-8 always sits on char boundaries.
 pub fn redact_in(text: &mut String, secret: &str) {
-    if !secret.is_empty() && text.contains(secret) {
-        *text = text.replace(secret, "***");
+    let (t, s) = (text.as_bytes(), secret.as_bytes());
+    if s.is_empty() || t.len() < s.len() {
+        return;
+    }
+    let mut out = Vec::new();
+    let (mut i, mut kept) = (0, 0);
+    while i + s.len() <= t.len() {
+        if t.get(i..i + s.len()) == Some(s) {
+            out.extend_from_slice(t.get(kept..i).unwrap_or_default());
+            out.extend_from_slice(b"***");
+            i += s.len();
+            kept = i;
+        } else {
+            i += 1;
+        }
+    }
+    if kept > 0 {
+        out.extend_from_slice(t.get(kept..).unwrap_or_default());
+        *text = String::from_utf8(out).unwrap_or_default();
     }
 }
 
@@ -226,6 +245,29 @@ pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redaction_replaces_every_copy_of_the_key() {
+        let mut t = String::from("bad key afk_1é; afk_1é again afk_");
+        redact_in(&mut t, "afk_1é");
+        assert_eq!(t, "bad key ***; *** again afk_");
+        let mut e = Error::new(ErrorCode::Unauthorized, "invalid API key: afk_zz");
+        e.issues.push(Issue { path: String::from("x"), code: IssueCode::ServerRejected, message: String::from("afk_zz!") });
+        let e = e.redact(Some("afk_zz"));
+        assert_eq!((e.message.as_str(), e.issues[0].message.as_str()), ("invalid API key: ***", "***!"));
+        let mut same = String::from("nothing here");
+        redact_in(&mut same, "afk");
+        assert_eq!(same, "nothing here");
+    }
+
+    #[test]
+    fn invalid_requests_summarise_their_first_issue() {
+        let mut r = Report::default();
+        r.push("prompt", IssueCode::PromptEmpty, "empty");
+        r.push("x", IssueCode::UnknownField, "unknown");
+        let e = Error::invalid(r);
+        assert_eq!((e.code, e.message.as_str(), e.issues.len(), e.retryable), (ErrorCode::InvalidRequest, "prompt: empty (and 1 more problem)", 2, false));
+    }
     use crate::core::testing::value;
     use serde_json::json;
 

@@ -72,7 +72,7 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
             None if has_userinfo(b) => report.push(
                 "options.baseUrl",
                 IssueCode::InvalidOption,
-                "baseUrl must not carry a user name or password (user:pass@): they would travel with every request. Send the key as apiKey, or let your backend add it",
+                "baseUrl must not carry credentials (a user name or password before an @): they would travel with every request. Send the key as apiKey, or let your backend add it",
             ),
             None => report.push(
                 "options.baseUrl",
@@ -128,8 +128,11 @@ fn check_base_url(b: &str) -> Option<String> {
 
 /// Whether the authority of `b` (between `//` and the next `/`) has an `@`.
 fn has_userinfo(b: &str) -> bool {
-    let rest = b.split_once("//").map_or("", |(_, rest)| rest);
-    rest.split(['/', '?', '#']).next().is_some_and(|authority| authority.contains('@'))
+    // Bytes, not a `&str` pattern: the two-way searcher links a slicing
+    // panic's formatting (kilobytes of wasm) for a two-byte search.
+    let bytes = b.as_bytes();
+    let Some(start) = bytes.windows(2).position(|w| w == b"//") else { return false };
+    bytes.iter().skip(start + 2).take_while(|c| !matches!(c, b'/' | b'?' | b'#')).any(|c| *c == b'@')
 }
 
 #[cfg(test)]

@@ -131,8 +131,8 @@ pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeo
         }
         Body::Failed => return Err(failed(String::from("the answer's body broke off"))),
     };
-    let text = String::from_utf8_lossy(&bytes);
-    let body = json::parse(&text);
+    // Not UTF-8 is not JSON either (no lossy decoding linked for it).
+    let body = String::from_utf8(bytes).ok().and_then(|text| json::parse(&text));
 
     if !(200..300).contains(&status) {
         return Err(from_status(status, body.as_ref().unwrap_or(&Value::Undefined), request_id, retry_after_ms));

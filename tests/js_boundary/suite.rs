@@ -28,40 +28,49 @@ fn error_codes(report: &JsValue) -> Vec<String> {
 #[wasm_bindgen_test]
 fn validate_answers_any_value_without_throwing() {
     for expr in ["undefined", "42", "'x'", "null", "10n", "() => 1", "Symbol('s')", "[1,2]", "new Date(0)"] {
-        let r = validate(js(expr));
+        let r = validate(&js(expr));
         assert_eq!(get(&r, "ok"), JsValue::FALSE, "{expr}");
         assert!(!error_codes(&r).is_empty(), "{expr}");
     }
-    assert_eq!(error_codes(&validate(js("undefined"))), ["NOT_AN_OBJECT"]);
-    assert_eq!(error_codes(&validate(js("42"))), ["NOT_AN_OBJECT"]);
-    assert_eq!(error_codes(&validate(js("'x'"))), ["NOT_AN_OBJECT"]);
-    assert_eq!(get(&validate(js("undefined")), "mode"), JsValue::NULL);
+    assert_eq!(error_codes(&validate(&js("undefined"))), ["NOT_AN_OBJECT"]);
+    assert_eq!(error_codes(&validate(&js("42"))), ["NOT_AN_OBJECT"]);
+    assert_eq!(error_codes(&validate(&js("'x'"))), ["NOT_AN_OBJECT"]);
+    assert_eq!(get(&validate(&js("undefined")), "mode"), JsValue::NULL);
 }
 
 #[wasm_bindgen_test]
 fn validate_survives_hostile_objects() {
     let cyclic = js("(() => { const o = { prompt: 'x' }; o.happyhorse11Params = o; return o; })()");
-    assert_eq!(get(&validate(cyclic), "ok"), JsValue::FALSE);
+    assert_eq!(get(&validate(&cyclic), "ok"), JsValue::FALSE);
     let throwing = js("({ prompt: 'x', get happyhorse11Params() { throw new Error('boom'); } })");
-    assert_eq!(error_codes(&validate(throwing)), ["WRONG_TYPE"]);
+    assert_eq!(error_codes(&validate(&throwing)), ["WRONG_TYPE"]);
     let proxy = js("new Proxy({}, { ownKeys() { throw new Error('no'); } })");
-    assert_eq!(error_codes(&validate(proxy)), ["NOT_AN_OBJECT"]);
+    assert_eq!(error_codes(&validate(&proxy)), ["NOT_AN_OBJECT"]);
     let huge = js("({ prompt: 'x', happyhorse11Params: { images: new Array(1e9) } })");
-    assert_eq!(error_codes(&validate(huge)), ["WRONG_TYPE"]);
+    assert_eq!(error_codes(&validate(&huge)), ["WRONG_TYPE"]);
     let big = js("({ prompt: 'x', happyhorse11Params: { seed: 1n } })");
-    assert_eq!(error_codes(&validate(big)), ["INVALID_SEED"]);
+    assert_eq!(error_codes(&validate(&big)), ["INVALID_SEED"]);
+    let revoked = js("(() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; })()");
+    for _ in 0..2000 {
+        assert_eq!(error_codes(&validate(&revoked)), ["NOT_AN_OBJECT"]);
+    }
+    let counted = js("(() => { const o = { n: 0 }; return { o, body: { get prompt() { o.n++; return 'x'; } } }; })()");
+    validate(&get(&counted, "body"));
+    assert_eq!(get(&counted, "o.n").as_f64(), Some(1.0), "a getter runs once per validate");
+    let fraction = js("({ prompt: 'x', happyhorse11Params: { seed: 2022813349.9999998 } })");
+    assert_eq!(error_codes(&validate(&fraction)), ["INVALID_SEED"]);
     // Still alive after all of that: the module did not abort.
-    assert_eq!(get(&validate(js("({ prompt: 'a horse' })")), "ok"), JsValue::TRUE);
+    assert_eq!(get(&validate(&js("({ prompt: 'a horse' })")), "ok"), JsValue::TRUE);
 }
 
 #[wasm_bindgen_test]
 fn valid_and_invalid_bodies() {
-    let ok = validate(js("({ prompt: '[Image 1] walks through the gate of [Image 2] at dusk', happyhorse11Params: { images: ['https://example.com/a.jpg', 'https://example.com/b.jpg'], duration: 10, resolution: '720p' } })"));
+    let ok = validate(&js("({ prompt: '[Image 1] walks through the gate of [Image 2] at dusk', happyhorse11Params: { images: ['https://example.com/a.jpg', 'https://example.com/b.jpg'], duration: 10, resolution: '720p' } })"));
     assert_eq!(get(&ok, "ok"), JsValue::TRUE);
     assert_eq!(get(&ok, "mode").as_string().unwrap(), "reference-to-video");
     assert_eq!(stringify(&get(&ok, "warnings")), "[]");
 
-    let bad = validate(js("({ prompt: '', happyhorse11Params: { aspectRatio: '16:9', duration: 5.5 }, webhookUrl: undefined })"));
+    let bad = validate(&js("({ prompt: '', happyhorse11Params: { aspectRatio: '16:9', duration: 5.5 }, webhookUrl: undefined })"));
     assert_eq!(error_codes(&bad), ["PROMPT_EMPTY", "UNKNOWN_FIELD", "INVALID_DURATION"]);
     let paths: Vec<String> = js_sys::Array::from(&get(&bad, "errors")).iter().map(|i| get(&i, "path").as_string().unwrap()).collect();
     assert_eq!(paths, ["prompt", "happyhorse11Params.aspectRatio", "happyhorse11Params.duration"]);
@@ -70,12 +79,12 @@ fn valid_and_invalid_bodies() {
 #[wasm_bindgen_test]
 fn build_request_throws_a_happyhorse_error_with_validates_issues() {
     let body = "({ prompt: '   ', happyhorse11Params: { images: Array(10).fill('https://example.com/a.jpg') } })";
-    let err = build_request(js(body), None).unwrap_err();
+    let err = JsValue::from(build_request(&js(body), None).unwrap_err());
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "name").as_string().unwrap(), "HappyHorseError");
     assert_eq!(get(&err, "code").as_string().unwrap(), "INVALID_REQUEST");
     assert_eq!(get(&err, "retryable"), JsValue::FALSE);
-    assert_eq!(stringify(&get(&err, "issues")), stringify(&get(&validate(js(body)), "errors")));
+    assert_eq!(stringify(&get(&err, "issues")), stringify(&get(&validate(&js(body)), "errors")));
     let message = get(&err, "message").as_string().unwrap();
     assert!(message.starts_with("prompt: "), "{message}");
     let stack = get(&err, "stack").as_string().unwrap_or_default();
@@ -84,8 +93,7 @@ fn build_request_throws_a_happyhorse_error_with_validates_issues() {
 
 #[wasm_bindgen_test]
 fn build_request_builds_the_wire_request() {
-    let r = build_request(
-        js("({ prompt: 'a horse' })"),
+    let r = build_request(&js("({ prompt: 'a horse' })"),
         Some(js("({ baseUrl: 'https://proxy.example/apiframe/', idempotencyKey: 'k-1' })").into()),
     )
     .unwrap();
@@ -93,21 +101,21 @@ fn build_request_builds_the_wire_request() {
     assert_eq!(get(&r, "headers.Idempotency-Key").as_string().unwrap(), "k-1");
     assert!(get(&r, "headers.X-API-Key").is_undefined());
     assert_eq!(get(&r, "body").as_string().unwrap(), r#"{"model":"happyhorse-1.1","prompt":"a horse"}"#);
-    let generated = build_request(js("({ prompt: 'a horse' })"), None).unwrap();
+    let generated = build_request(&js("({ prompt: 'a horse' })"), None).unwrap();
     let key = get(&generated, "headers.Idempotency-Key").as_string().unwrap();
     assert_eq!(key.len(), 36);
     assert_eq!(&key[14..15], "4");
-    let again = build_request(js("({ prompt: 'a horse' })"), None).unwrap();
+    let again = build_request(&js("({ prompt: 'a horse' })"), None).unwrap();
     assert_ne!(get(&again, "headers.Idempotency-Key").as_string().unwrap(), key);
 }
 
 #[wasm_bindgen_test]
 fn estimate_and_capabilities() {
-    let e = estimate_cost(js("({ prompt: 'x', happyhorse11Params: { duration: 10, resolution: '1080p' } })")).unwrap();
+    let e = estimate_cost(&js("({ prompt: 'x', happyhorse11Params: { duration: 10, resolution: '1080p' } })")).unwrap();
     assert_eq!(get(&e, "credits").as_f64(), Some(310.0));
-    let e = estimate_cost(js("({ happyhorse11Params: { duration: 10, resolution: '720p' } })")).unwrap();
+    let e = estimate_cost(&js("({ happyhorse11Params: { duration: 10, resolution: '720p' } })")).unwrap();
     assert_eq!(get(&e, "credits").as_f64(), Some(240.0));
-    let err = estimate_cost(js("({ happyhorse11Params: { duration: '10' } })")).unwrap_err();
+    let err = JsValue::from(estimate_cost(&js("({ happyhorse11Params: { duration: '10' } })")).unwrap_err());
     assert_eq!(get(&err, "code").as_string().unwrap(), "INVALID_REQUEST");
     let caps = capabilities_js();
     assert_eq!(get(&caps, "creditsPerSecond.1080p").as_f64(), Some(31.0));

@@ -2,7 +2,9 @@
 // exports return: this keeps `.d.ts` and behaviour in step.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { pkg, root } from './load.mjs';
 
@@ -30,4 +32,44 @@ test('exports are typed without any', () => {
     assert.ok(!/\bany\b/.test(m[0]), `${fn}: ${m[0]}`);
   }
   assert.match(dts, /export declare class HappyHorseError extends Error/);
+});
+
+test('ImageReference, Job and Accepted match their declarations', async () => {
+  assert.deepEqual(Object.keys(pkg.findImageReferences('[Image 1]')[0]).sort(), declaredKeys('ImageReference'));
+  // A job as the client returns it, from the fake API.
+  const { startFake } = await import('../client/fake.mjs');
+  const fake = await startFake();
+  try {
+    await fetch(`${fake.url}/__fake/config`, { method: 'POST', body: JSON.stringify({ timeScale: 600, jobSeconds: 6, queueSeconds: 1 }) });
+    const client = new pkg.Client({ baseUrl: fake.url });
+    const accepted = await client.submit({ prompt: 'a horse' });
+    assert.deepEqual(Object.keys(accepted).sort(), declaredKeys('Accepted'));
+    const job = await client.waitForJob(accepted.jobId, { pollIntervalMs: 20 });
+    // `error` is optional and absent on a completed job.
+    assert.deepEqual(Object.keys(job).sort(), declaredKeys('Job').filter((k) => k !== 'error'));
+  } finally {
+    fake.stop();
+  }
+});
+
+test('a strict TypeScript consumer compiles against the declarations (lib es2022 + dom, skipLibCheck false)', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hh-tsc-'));
+  const file = path.join(dir, 'consumer.ts');
+  const entry = path.join(root, 'pkg', 'happyhorse.js').replaceAll('\\', '/');
+  writeFileSync(file, `
+import init, { validate, estimateCost, buildRequest, Client, HappyHorseError, type Report, type Job } from '${entry}';
+export async function run(): Promise<number> {
+  await init();
+  const r: Report = validate({ prompt: 'a horse' });
+  const c = new Client({ baseUrl: '/api/apiframe' });
+  const job: Job = await c.generate({ prompt: 'x', happyhorse11Params: { duration: 10 } });
+  try { buildRequest({ prompt: '' }); } catch (e) { if (e instanceof HappyHorseError) return e.issues?.length ?? 0; }
+  c.free();
+  return estimateCost({ prompt: 'x' }).credits + (r.ok ? 1 : 0) + job.videoUrls.length;
+}
+`);
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const args = [tsc, '--noEmit', '--strict', '--skipLibCheck', 'false', '--lib', 'es2022,dom', '--target', 'es2022', '--module', 'es2022', '--moduleResolution', 'bundler', '--allowJs', 'false', file];
+  const out = spawnSync(process.execPath, args, { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stdout + out.stderr);
 });
