@@ -11,6 +11,27 @@
 //! - `slow`: wait `delayMs`, then answer normally;
 //! - `malformed`: answer 200/202 with a JSON body of the wrong shape;
 //! - `nonjson`: answer 200/202 with a body that is not JSON.
+//!
+//! Hostile kinds, for what a client must survive from a server it does not
+//! control (a compromised host, a misconfigured proxy):
+//! - `redirect`: answer `status` (301, 302, 303, 307 or 308; default 307)
+//!   with `Location: <location>` (required; usually another origin) and a
+//!   small JSON body — a client that follows it hands its key, body and
+//!   Idempotency-Key to whoever the server names;
+//! - `huge`: answer 200/202 with a well-formed job JSON padded to `bytes`
+//!   bytes (default 160 MiB), with `Content-Length`, or with chunked
+//!   transfer encoding and no length when `chunked: true` — a client that
+//!   reads a whole body before looking at its size runs out of memory;
+//! - `endless`: send 200/202 and its headers, then one space of (chunked)
+//!   body every `intervalMs` (default 100) until the client hangs up — only
+//!   a timeout that covers reading the body ends it;
+//! - `echo-key`: answer `status` (default 401) with
+//!   `{"error": "invalid API key: <the X-API-Key received>"}` and the same
+//!   text in an `x-debug` header — a client that quotes server text in its
+//!   errors leaks the key into logs.
+//!
+//! `huge` and `endless` are streamed (see `stream.rs`): the fake's memory
+//! stays flat whatever their size or duration.
 
 use serde_json::Value;
 
@@ -22,7 +43,14 @@ pub enum Kind {
     Slow { delay_ms: u64 },
     Malformed,
     NonJson,
+    Redirect { status: u16, location: String },
+    Huge { bytes: u64, chunked: bool },
+    Endless { interval_ms: u64 },
+    EchoKey { status: u16 },
 }
+
+/// 160 MiB: far past any sane cap on a JSON answer.
+pub const HUGE_DEFAULT_BYTES: u64 = 160 << 20;
 
 #[derive(Clone, Debug)]
 pub struct Fault {
@@ -48,6 +76,31 @@ pub fn parse(v: &Value) -> Result<Fault, String> {
         "slow" => Kind::Slow { delay_ms: v.get("delayMs").and_then(Value::as_u64).unwrap_or(1000) },
         "malformed" => Kind::Malformed,
         "nonjson" => Kind::NonJson,
+        "redirect" => Kind::Redirect {
+            status: match v.get("status").map(Value::as_u64) {
+                None => 307,
+                Some(Some(s @ (301 | 302 | 303 | 307 | 308))) => s as u16,
+                Some(_) => return Err("redirect status must be 301, 302, 303, 307 or 308".into()),
+            },
+            location: v
+                .get("location")
+                .and_then(Value::as_str)
+                .filter(|l| !l.is_empty() && !l.contains(['\r', '\n']))
+                .ok_or("redirect needs a location (one line)")?
+                .to_string(),
+        },
+        "huge" => Kind::Huge {
+            bytes: v.get("bytes").and_then(Value::as_u64).unwrap_or(HUGE_DEFAULT_BYTES),
+            chunked: v.get("chunked").and_then(Value::as_bool).unwrap_or(false),
+        },
+        "endless" => Kind::Endless { interval_ms: v.get("intervalMs").and_then(Value::as_u64).unwrap_or(100).max(1) },
+        "echo-key" => Kind::EchoKey {
+            status: v
+                .get("status")
+                .map_or(Some(401), Value::as_u64)
+                .filter(|s| (100..600).contains(s))
+                .ok_or("echo-key status must be a status code")? as u16,
+        },
         other => return Err(format!("unknown fault kind {other:?}")),
     };
     Ok(Fault { route, kind, remaining: count })
@@ -82,5 +135,41 @@ mod tests {
         assert!(parse(&json!({"kind": "boom"})).is_err());
         let r = parse(&json!({"kind": "status", "status": 429, "retryAfter": 1})).unwrap();
         assert!(matches!(r.kind, Kind::Status { retry_after: Some(ref s), .. } if s == "1"));
+    }
+
+    #[test]
+    fn redirect_needs_a_redirect_status_and_a_one_line_location() {
+        let kind = |v: Value| parse(&v).map(|f| f.kind);
+        let to = "http://127.0.0.1:9/v2/videos/generate";
+        assert_eq!(kind(json!({"kind": "redirect", "location": to})), Ok(Kind::Redirect { status: 307, location: to.into() }));
+        for status in [301, 302, 303, 307, 308] {
+            assert_eq!(
+                kind(json!({"kind": "redirect", "status": status, "location": to})),
+                Ok(Kind::Redirect { status, location: to.into() })
+            );
+        }
+        for bad in
+            [json!({"kind": "redirect", "status": 200, "location": to}), json!({"kind": "redirect", "status": "307", "location": to})]
+        {
+            assert!(kind(bad).unwrap_err().contains("301, 302, 303, 307 or 308"));
+        }
+        assert!(kind(json!({"kind": "redirect"})).is_err());
+        assert!(kind(json!({"kind": "redirect", "location": ""})).is_err());
+        assert!(kind(json!({"kind": "redirect", "location": "http://x/\r\nSet-Cookie: a=b"})).is_err());
+    }
+
+    #[test]
+    fn huge_endless_and_echo_key_defaults_and_options() {
+        let kind = |v: Value| parse(&v).map(|f| f.kind);
+        assert_eq!(kind(json!({"kind": "huge"})), Ok(Kind::Huge { bytes: 160 * 1024 * 1024, chunked: false }));
+        assert_eq!(kind(json!({"kind": "huge", "bytes": 2048, "chunked": true})), Ok(Kind::Huge { bytes: 2048, chunked: true }));
+        assert_eq!(kind(json!({"kind": "endless"})), Ok(Kind::Endless { interval_ms: 100 }));
+        assert_eq!(kind(json!({"kind": "endless", "intervalMs": 0})), Ok(Kind::Endless { interval_ms: 1 }));
+        assert_eq!(kind(json!({"kind": "echo-key"})), Ok(Kind::EchoKey { status: 401 }));
+        assert_eq!(kind(json!({"kind": "echo-key", "status": 403})), Ok(Kind::EchoKey { status: 403 }));
+        assert!(kind(json!({"kind": "echo-key", "status": 42})).is_err());
+        assert!(kind(json!({"kind": "echo-key", "status": "401"})).is_err());
+        let f = parse(&json!({"route": "jobs", "kind": "huge", "count": 2})).unwrap();
+        assert_eq!((f.route.as_str(), f.remaining), ("jobs", 2));
     }
 }

@@ -85,6 +85,11 @@ pub fn reason(status: u16) -> &'static str {
         200 => "OK",
         202 => "Accepted",
         204 => "No Content",
+        301 => "Moved Permanently",
+        302 => "Found",
+        303 => "See Other",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         402 => "Payment Required",
@@ -99,14 +104,49 @@ pub fn reason(status: u16) -> &'static str {
     }
 }
 
-pub async fn write_response(stream: &mut BufReader<TcpStream>, r: &Response) -> std::io::Result<()> {
+/// How a response's body is delimited.
+pub enum Framing {
+    Length(u64),
+    /// Chunked transfer encoding: no length up front (streamed bodies).
+    Chunked,
+}
+
+/// The status line and `r`'s headers (not its body), framed by `framing`.
+pub async fn write_head<W: AsyncWrite + Unpin>(w: &mut W, r: &Response, framing: Framing) -> std::io::Result<()> {
     let mut head = format!("HTTP/1.1 {} {}\r\n", r.status, reason(r.status));
     for (k, v) in &r.headers {
         head.push_str(&format!("{k}: {v}\r\n"));
     }
-    head.push_str(&format!("Content-Length: {}\r\nConnection: close\r\n\r\n", r.body.len()));
+    match framing {
+        Framing::Length(n) => head.push_str(&format!("Content-Length: {n}\r\n")),
+        Framing::Chunked => head.push_str("Transfer-Encoding: chunked\r\n"),
+    }
+    head.push_str("Connection: close\r\n\r\n");
+    w.write_all(head.as_bytes()).await?;
+    w.flush().await
+}
+
+/// One piece of a streamed body: as it is, or as one chunk.
+pub async fn write_piece<W: AsyncWrite + Unpin>(w: &mut W, data: &[u8], chunked: bool) -> std::io::Result<()> {
+    if chunked {
+        w.write_all(format!("{:x}\r\n", data.len()).as_bytes()).await?;
+        w.write_all(data).await?;
+        w.write_all(b"\r\n").await?;
+    } else {
+        w.write_all(data).await?;
+    }
+    w.flush().await
+}
+
+/// The empty chunk that ends a chunked body.
+pub async fn write_last_chunk<W: AsyncWrite + Unpin>(w: &mut W) -> std::io::Result<()> {
+    w.write_all(b"0\r\n\r\n").await?;
+    w.flush().await
+}
+
+pub async fn write_response(stream: &mut BufReader<TcpStream>, r: &Response) -> std::io::Result<()> {
     let s = stream.get_mut();
-    s.write_all(head.as_bytes()).await?;
+    write_head(s, r, Framing::Length(r.body.len() as u64)).await?;
     s.write_all(&r.body).await?;
     s.flush().await
 }
@@ -163,7 +203,7 @@ fn parse_response(raw: &[u8]) -> Option<Response> {
     Some(Response { status, headers, body })
 }
 
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
         let line_end = data.windows(2).position(|w| w == b"\r\n")?;

@@ -18,6 +18,7 @@ mod log;
 mod proxy;
 mod server;
 mod state;
+mod stream;
 mod upstream;
 mod webhooks;
 

@@ -15,6 +15,7 @@ use crate::http::{read_request, write_response, Request, Response};
 use crate::jobs::{Job, Outcome};
 use crate::log::{entry_json, mask_key, Entry};
 use crate::state::{Config, State};
+use crate::stream::Streamed;
 
 pub struct Server {
     pub state: Arc<Mutex<State>>,
@@ -27,7 +28,7 @@ fn cors(mut r: Response, req: &Request) -> Response {
     r.headers.push(("Vary".into(), "Origin".into()));
     r.headers.push(("Access-Control-Allow-Methods".into(), "GET, POST, OPTIONS".into()));
     r.headers.push(("Access-Control-Allow-Headers".into(), "Content-Type, X-API-Key, Idempotency-Key, Accept".into()));
-    r.headers.push(("Access-Control-Expose-Headers".into(), "x-request-id, retry-after".into()));
+    r.headers.push(("Access-Control-Expose-Headers".into(), "x-request-id, retry-after, x-debug".into()));
     r.headers.push(("Access-Control-Max-Age".into(), "600".into()));
     r
 }
@@ -62,7 +63,9 @@ impl Server {
             let mut s = self.state.lock().expect("state lock");
             (faults::take(&mut s.faults, route), s.next_request_id())
         };
+        let ok_status = if route == "generate" { 202 } else { 200 };
         let mut drop_after = false;
+        let mut streamed = None;
         let response = match fault {
             Some(Kind::Drop) => {
                 self.log(&req, 0);
@@ -79,17 +82,26 @@ impl Server {
                 }
                 Some(r)
             }
-            Some(Kind::Malformed) => {
-                Some(Response::json(if route == "generate" { 202 } else { 200 }, &json!({"unexpected": "shape", "data": [1, 2, 3]})))
-            }
-            Some(Kind::NonJson) => Some(Response::new(
-                if route == "generate" { 202 } else { 200 },
-                "text/html",
-                "<html>502 Bad Gateway from an upstream proxy</html>",
-            )),
+            Some(Kind::Malformed) => Some(Response::json(ok_status, &json!({"unexpected": "shape", "data": [1, 2, 3]}))),
+            Some(Kind::NonJson) => Some(Response::new(ok_status, "text/html", "<html>502 Bad Gateway from an upstream proxy</html>")),
             Some(Kind::DropAfter) => {
                 drop_after = true;
                 None
+            }
+            Some(Kind::Redirect { status, location }) => {
+                Some(Response::json(status, &json!({"error": "moved", "location": location})).header("Location", &location))
+            }
+            Some(Kind::EchoKey { status }) => {
+                let text = format!("invalid API key: {}", req.header("x-api-key").unwrap_or(""));
+                Some(Response::json(status, &json!({ "error": text })).header("x-debug", &text))
+            }
+            Some(Kind::Huge { bytes, chunked }) => {
+                streamed = Some(Streamed::Huge { prefix: huge_prefix(&req, route), bytes, chunked });
+                Some(Response::new(ok_status, "application/json", ""))
+            }
+            Some(Kind::Endless { interval_ms }) => {
+                streamed = Some(Streamed::Endless { interval_ms });
+                Some(Response::new(ok_status, "application/json", ""))
             }
             None => None,
         };
@@ -110,9 +122,13 @@ impl Server {
         };
         let response = cors(response, &req);
         self.log(&req, if drop_after { 0 } else { response.status });
-        if !drop_after {
-            let _ = write_response(&mut stream, &response).await;
+        if drop_after {
+            return;
         }
+        let _ = match streamed {
+            Some(body) => crate::stream::send(stream.get_mut(), &response, &body).await,
+            None => write_response(&mut stream, &response).await,
+        };
     }
 
     fn serve_api(&self, req: &Request, route: &str, origin: &str) -> Response {
@@ -200,6 +216,17 @@ impl Server {
             Ok(bytes) => Response::new(200, content_type(&file), bytes).header("Cache-Control", "no-cache"),
             Err(_) => Response::new(404, "text/plain", "not found"),
         }
+    }
+}
+
+/// The start of a `huge` answer: the route's JSON shape, opened on a
+/// `"padding":"` string that the stream fills and closes.
+fn huge_prefix(req: &Request, route: &str) -> String {
+    if route == "generate" {
+        r#"{"jobId":"00000000-0000-4000-8000-000000000000","status":"QUEUED","padding":""#.to_string()
+    } else {
+        let id = req.path.strip_prefix("/v2/jobs/").unwrap_or("");
+        format!(r#"{{"id":{},"status":"PROCESSING","progress":50,"padding":""#, Value::from(id))
     }
 }
 

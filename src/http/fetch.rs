@@ -19,7 +19,7 @@ use gloo_net::http::{Method, RequestBuilder};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::{AbortController, AbortSignal, RequestRedirect, ResponseType};
+use web_sys::{AbortController, AbortSignal, RequestCache, RequestRedirect, ResponseType};
 
 use super::body::{cancel_body, read_body, Body};
 use super::timer::{aborted, is_aborted, now_ms, AbortListener, Timeout};
@@ -89,6 +89,9 @@ pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeo
     let mut builder = RequestBuilder::new(req.url)
         .method(req.method.clone())
         .redirect(RequestRedirect::Manual)
+        // A job's state must come from the service, never from an HTTP cache
+        // (Chromium may otherwise answer a repeated poll from its cache).
+        .cache(RequestCache::NoStore)
         .abort_signal(Some(&controller.signal()));
     for (name, value) in req.headers {
         builder = builder.header(name, value);

@@ -8,26 +8,30 @@ import { startFake } from './fake.mjs';
 import { fakeControl } from './control.mjs';
 import { scenarios } from './scenarios.mjs';
 
-let fake, site, browser, page;
+// `other`: a second fake on a third origin, where the hostile scenarios'
+// redirects point; no scenario may ever get an API request to it.
+let fake, other, site, browser, page;
 before(async () => {
-  fake = await startFake();
+  [fake, other] = await Promise.all([startFake(), startFake()]);
   site = await serveStatic(root);
   browser = await launch();
   page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
-  await page.goto(`${site.url}/tests/client/runner.html?fake=${encodeURIComponent(fake.url)}`);
+  await page.goto(`${site.url}/tests/client/runner.html?fake=${encodeURIComponent(fake.url)}&other=${encodeURIComponent(other.url)}`);
   await page.waitForFunction(() => window.ready === true, null, { timeout: 15000 });
 });
 after(async () => {
   await browser?.close();
   await site?.close();
   fake?.stop();
+  other?.stop();
 });
 
 for (const name of Object.keys(scenarios)) {
   test(name, async () => {
     const r = await page.evaluate((n) => window.runScenario(n), name);
     assert.ok(r.ok, r.error);
+    assert.deepEqual(await fakeControl(other.url).apiLog(), [], 'the other origin saw no API request');
   });
 }
 

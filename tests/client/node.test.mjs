@@ -3,23 +3,41 @@
 import test, { before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { inspect } from 'node:util';
 import { pkg } from '../node/load.mjs';
 import { startFake } from './fake.mjs';
 import { fakeControl } from './control.mjs';
-import { scenarios } from './scenarios.mjs';
+import { scenarios, echoedKeyError, SECRET } from './scenarios.mjs';
 
-let fake;
+// `other`: a second fake on another origin, where the hostile scenarios'
+// redirects point; no scenario may ever get an API request to it.
+let fake, other;
 let ctx;
 before(async () => {
-  fake = await startFake();
-  ctx = { hh: pkg, fake: fakeControl(fake.url) };
+  [fake, other] = await Promise.all([startFake(), startFake()]);
+  ctx = { hh: pkg, fake: fakeControl(fake.url), other: fakeControl(other.url) };
 });
-after(() => fake.stop());
-beforeEach(() => ctx.fake.reset());
+after(() => {
+  fake?.stop();
+  other?.stop();
+});
+beforeEach(() => Promise.all([ctx.fake.reset(), ctx.other.reset()]));
 
 for (const [name, run] of Object.entries(scenarios)) {
-  test(name, () => run(ctx));
+  test(name, async () => {
+    await run(ctx);
+    assert.deepEqual(await ctx.other.apiLog(), [], 'the other origin saw no API request');
+  });
 }
+
+test('hostile: util.inspect of an error from a key-echoing server does not show the key', async () => {
+  for (const call of [(c) => c.submit({ prompt: 'a horse' }), (c) => c.getJob('00000000-0000-4000-8000-000000000000')]) {
+    const e = await echoedKeyError(ctx, call);
+    const shown = inspect(e, { depth: 5 });
+    assert.ok(!shown.includes(SECRET), shown);
+    assert.ok(shown.includes('***'), shown);
+  }
+});
 
 test('a webhook from the fake verifies with verifyWebhook', async () => {
   const received = [];

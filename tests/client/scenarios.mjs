@@ -30,6 +30,84 @@ function isHH(ctx, e, code) {
   assert.equal(e.code, code, `code (${e.message})`);
 }
 
+// Hostile servers: ctx.other is a second fake on another origin, the place
+// a redirect points to; the harness checks it never sees an API request.
+export const SECRET = 'afk_secret_hostile';
+const ANY_UUID = '00000000-0000-4000-8000-000000000000';
+
+function hostile(ctx, extra = {}) {
+  return client(ctx, { apiKey: SECRET, maxRetries: 0, ...extra });
+}
+
+function throwsNow(fn, check) {
+  try { fn(); } catch (e) { check(e); return e; }
+  fail('expected a throw');
+}
+
+/** Every string an error shows: message, stack, String(), JSON, and each own property's value, however deep. */
+function errorTexts(e) {
+  const texts = [['message', e.message], ['stack', e.stack], ['String(err)', String(e)], ['JSON.stringify(err)', JSON.stringify(e)]];
+  const seen = new Set();
+  const walk = (v, path, depth) => {
+    if (v === null || v === undefined || typeof v === 'function' || depth > 8) return;
+    if (typeof v !== 'object') { texts.push([path, String(v)]); return; }
+    if (seen.has(v)) return;
+    seen.add(v);
+    for (const k of Reflect.ownKeys(v)) {
+      const d = Object.getOwnPropertyDescriptor(v, k);
+      let value;
+      try { value = 'value' in d ? d.value : d.get?.call(v); } catch { continue; }
+      walk(value, `${path}.${String(k)}`, depth + 1);
+    }
+  };
+  walk(e, 'err', 0);
+  return texts;
+}
+
+export function assertNoSecret(e, secret = SECRET) {
+  for (const [where, text] of errorTexts(e)) assert.ok(!String(text).includes(secret), `${where} shows ${secret}: ${text}`);
+}
+
+/** A 401 whose body and `x-debug` header quote the key the client sent. */
+export async function echoedKeyError(ctx, call = (c) => c.submit(HORSE)) {
+  await ctx.fake.fault({ kind: 'echo-key' });
+  const e = await assert.rejects(call(hostile(ctx)), (e) => isHH(ctx, e, 'UNAUTHORIZED'));
+  assert.ok(e.message.includes('***'), `the key's place is masked: ${e.message}`);
+  return e;
+}
+
+/** The call rejects on the redirect, and nothing at all reached the origin it named. */
+async function refusesRedirect(ctx, promise) {
+  const e = await assert.rejects(promise, (e) => isHH(ctx, e, 'BAD_RESPONSE'));
+  assert.ok(/redirect/i.test(e.message), `the message says redirect: ${e.message}`);
+  assert.deepEqual(await ctx.other.log(), [], 'no request reached the other origin');
+  return e;
+}
+
+function redirectOnSubmit(status) {
+  return async (ctx) => {
+    await ctx.fake.fault({ route: 'generate', kind: 'redirect', status, location: `${ctx.other.baseUrl}/v2/videos/generate` });
+    await refusesRedirect(ctx, hostile(ctx).submit(HORSE, { idempotencyKey: 'hostile-1' }));
+    assert.deepEqual((await ctx.fake.apiLog()).map((e) => [e.method, e.status]), [['POST', status]]);
+  };
+}
+
+/** A huge answer on submit, then on getJob, is BAD_RESPONSE; the next calls work. */
+async function refusesHuge(ctx, fault) {
+  const c = client(ctx, { maxRetries: 0 });
+  await ctx.fake.fault({ route: 'generate', kind: 'huge', ...fault });
+  await assert.rejects(c.submit(HORSE), (e) => isHH(ctx, e, 'BAD_RESPONSE'));
+  const { jobId } = await c.submit(HORSE);
+  await ctx.fake.fault({ route: 'jobs', kind: 'huge', ...fault });
+  const e = await assert.rejects(c.getJob(jobId), (e) => isHH(ctx, e, 'BAD_RESPONSE'));
+  assert.equal(e.jobId, jobId);
+  assert.equal((await c.getJob(jobId)).jobId, jobId, 'a normal getJob right after');
+  // POSTs only: Chromium's HTTP cache may send the GET after a cut-off body
+  // for the same URL twice (not with `cache: 'no-store'`).
+  const posts = (await ctx.fake.apiLog()).filter((e) => e.method === 'POST');
+  assert.deepEqual(posts.map((e) => e.status), [202, 202], 'the huge submit was not retried');
+}
+
 export const scenarios = {
   async 'happy path: submit, updates in order, COMPLETED with a video URL'(ctx) {
     await ctx.fake.config(FAST);
@@ -248,5 +326,73 @@ export const scenarios = {
     assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: '{"a":2}', signature }), false);
     assert.equal(await ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: '{"a":1}', signature: 'sha256=zz' }), false);
     await assert.rejects(ctx.hh.verifyWebhook({ apiKey: 'afk_test', body: 5, signature }), (e) => isHH(ctx, e, 'INVALID_REQUEST'));
+  },
+
+  'hostile: a cross-origin 307 on submit is refused, not followed with the key': redirectOnSubmit(307),
+  'hostile: a cross-origin 308 on submit is refused, not followed with the key': redirectOnSubmit(308),
+  'hostile: a 303 on submit is refused, not followed': redirectOnSubmit(303),
+
+  async 'hostile: a redirect on a poll is refused, not followed with the key'(ctx) {
+    await ctx.fake.config(FAST);
+    const c = hostile(ctx, { maxPollFailures: 2 });
+    const { jobId } = await c.submit(HORSE);
+    await ctx.fake.fault({ route: 'jobs', kind: 'redirect', status: 302, location: `${ctx.other.baseUrl}/v2/jobs/${jobId}`, count: 5 });
+    const e = await refusesRedirect(ctx, c.waitForJob(jobId, { ...QUICK_POLL, timeoutMs: 5000 }));
+    assert.equal(e.jobId, jobId);
+    assert.equal((await ctx.fake.apiLog()).filter((g) => g.method === 'GET' && g.status !== 302).length, 0, 'every poll met the redirect');
+  },
+
+  async 'hostile: a 160 MiB answer (Content-Length) is BAD_RESPONSE, and the next calls work'(ctx) {
+    await refusesHuge(ctx, {});
+  },
+
+  async 'hostile: a 160 MiB chunked answer (no length) is BAD_RESPONSE, and the next calls work'(ctx) {
+    await refusesHuge(ctx, { chunked: true });
+  },
+
+  async 'hostile: a body that never ends is a TIMEOUT, and the next calls work'(ctx) {
+    const c = client(ctx, { timeoutMs: 500, maxRetries: 0 });
+    for (const [route, call] of [['generate', () => c.submit(HORSE)], ['jobs', () => c.getJob(ANY_UUID)]]) {
+      await ctx.fake.fault({ route, kind: 'endless' });
+      const t0 = Date.now();
+      await assert.rejects(call(), (e) => isHH(ctx, e, 'TIMEOUT'));
+      const took = Date.now() - t0;
+      assert.ok(took >= 450 && took < 3000, `${route}: rejected after ${took} ms, timeoutMs 500`);
+    }
+    const { jobId } = await c.submit(HORSE);
+    assert.equal((await c.getJob(jobId)).jobId, jobId);
+  },
+
+  async 'hostile: job ids that walk the path are refused before anything is sent'(ctx) {
+    const c = hostile(ctx);
+    for (const id of ['.', '..', '../me', '', '%2e%2e']) {
+      await assert.rejects(c.getJob(id), (e) => isHH(ctx, e, 'INVALID_REQUEST'));
+      await assert.rejects(c.waitForJob(id, { ...QUICK_POLL, timeoutMs: 2000 }), (e) => isHH(ctx, e, 'INVALID_REQUEST'));
+    }
+    assert.deepEqual(await ctx.fake.log(), [], 'no request at all');
+  },
+
+  async 'hostile: a server that echoes the key never gets it into the error'(ctx) {
+    for (const call of [(c) => c.submit(HORSE), (c) => c.getJob(ANY_UUID)]) {
+      const e = await echoedKeyError(ctx, call);
+      assert.ok(e.message.includes('invalid API key: ***'), e.message);
+      assertNoSecret(e);
+    }
+    assert.deepEqual((await ctx.fake.apiLog()).map((e) => e.status), [401, 401]);
+  },
+
+  async 'hostile: a baseUrl with credentials is refused without echoing them'(ctx) {
+    // Names no message would use by chance ("user:pass@" may well be the
+    // message's own example of what is refused).
+    const [user, password] = ['hh_user_7f3a', 'hh_pw_9c1e'];
+    const baseUrl = ctx.fake.baseUrl.replace('http://', `http://${user}:${password}@`);
+    const attempts = { 'new Client': () => new ctx.hh.Client({ baseUrl }), buildRequest: () => ctx.hh.buildRequest({ prompt: 'x' }, { baseUrl }) };
+    for (const [what, attempt] of Object.entries(attempts)) {
+      const e = throwsNow(attempt, (e) => isHH(ctx, e, 'INVALID_REQUEST'));
+      assert.ok(e.issues?.some((i) => i.path === 'options.baseUrl'), `${what}: an issue at options.baseUrl: ${JSON.stringify(e.issues)}`);
+      assertNoSecret(e, user); // message, issues, stack and every other property
+      assertNoSecret(e, password);
+    }
+    assert.deepEqual(await ctx.fake.log(), [], 'nothing sent');
   },
 };
