@@ -137,6 +137,11 @@ impl<'k> Reader<'k> {
             return Value::Other(TOO_MANY_VALUES);
         }
         self.values_left -= 1;
+        // Most values are strings: decide those with one call. Only objects
+        // are asked for toJSON, as JSON.stringify asks them.
+        if v.is_string() {
+            return self.string(v, place == Place::Prompt);
+        }
         if v.is_object() {
             // JSON.stringify asks every object for toJSON, arrays included.
             let Ok(to_json) = KEYS.with(|k| get(v, &k.to_json)) else {
