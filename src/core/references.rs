@@ -5,9 +5,9 @@
 //! The scan is a single pass over the bytes, looking for the word "image"
 //! in any case; no regex engine is linked into the wasm for it.
 
-/// One mention of an image in the prompt.
+/// One mention of an image in the prompt, borrowing its text from it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reference {
+pub struct Reference<'a> {
     /// The number written, saturated at `u32::MAX` for absurd inputs.
     pub number: u32,
     /// Exactly `[Image N]` (capital I, one space, no leading zero).
@@ -15,7 +15,7 @@ pub struct Reference {
     /// Written inside `[]`, `()` or `{}` rather than as bare words.
     pub bracketed: bool,
     /// The text as written, for messages.
-    pub text: String,
+    pub text: &'a str,
     /// Byte offset in the prompt.
     pub start: usize,
 }
@@ -41,7 +41,7 @@ pub fn image_references(prompt: &str) -> Vec<ImageReference> {
         .map(|r| {
             utf16_at += prompt.get(byte_at..r.start).map_or(0, crate::core::text::utf16_len);
             byte_at = r.start;
-            ImageReference { text: r.text, number: r.number, canonical: r.canonical, bracketed: r.bracketed, index: utf16_at }
+            ImageReference { text: r.text.to_string(), number: r.number, canonical: r.canonical, bracketed: r.bracketed, index: utf16_at }
         })
         .collect()
 }
@@ -66,7 +66,7 @@ fn find_i(b: &[u8]) -> Option<usize> {
 }
 
 /// All mentions of `image <digits>` in `prompt`, bracketed or not, in order.
-pub fn scan(prompt: &str) -> Vec<Reference> {
+pub fn scan(prompt: &str) -> Vec<Reference<'_>> {
     let bytes = prompt.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
@@ -103,7 +103,7 @@ pub fn scan(prompt: &str) -> Vec<Reference> {
         let (start, end) = if bracketed { (i - 1, j + 1) } else { (i, j) };
         let canonical =
             bracketed && open == Some(b'[') && &bytes[i..i + 5] == b"Image" && spaces == 1 && !(digits > 1 && bytes[digits_start] == b'0');
-        found.push(Reference { number, canonical, bracketed, text: prompt.get(start..end).unwrap_or_default().to_string(), start });
+        found.push(Reference { number, canonical, bracketed, text: prompt.get(start..end).unwrap_or_default(), start });
         i = end;
     }
     found
@@ -114,7 +114,7 @@ mod tests {
     use super::*;
 
     fn summary(prompt: &str) -> Vec<(u32, bool, bool, String)> {
-        scan(prompt).into_iter().map(|r| (r.number, r.canonical, r.bracketed, r.text)).collect()
+        scan(prompt).into_iter().map(|r| (r.number, r.canonical, r.bracketed, r.text.to_string())).collect()
     }
 
     #[test]

@@ -20,6 +20,22 @@ pub fn validate(request: &Value) -> Report {
     Checker { spec: &HAPPYHORSE_11, report: Report::default() }.run(request)
 }
 
+/// A field's path, built only when there is something to report there.
+#[derive(Clone, Copy)]
+enum Field<'a> {
+    Child(&'a str, &'a str),
+    Item(&'a str, usize),
+}
+
+impl Field<'_> {
+    fn path(self) -> String {
+        match self {
+            Field::Child(parent, child) => join_path(parent, child),
+            Field::Item(list, i) => index_path(list, i),
+        }
+    }
+}
+
 struct Checker {
     spec: &'static ModelSpec,
     report: Report,
@@ -148,15 +164,16 @@ impl Checker {
             Some(images) => self.images(images),
         };
         if let Some(v) = params.get("resolution") {
-            let names: Vec<&str> = self.spec.resolutions.iter().map(|r| r.name).collect();
-            self.one_of_set(&join_path(at, "resolution"), v, &names, IssueCode::InvalidResolution);
+            if !v.as_str().is_some_and(|r| self.spec.resolution(r).is_some()) {
+                let names: Vec<&str> = self.spec.resolutions.iter().map(|r| r.name).collect();
+                self.one_of_set(Field::Child(at, "resolution"), v, &names, IssueCode::InvalidResolution);
+            }
         }
         if let Some(v) = params.get("aspect_ratio") {
-            let path = join_path(at, "aspect_ratio");
-            self.one_of_set(&path, v, self.spec.aspect_ratios, IssueCode::InvalidAspectRatio);
+            self.one_of_set(Field::Child(at, "aspect_ratio"), v, self.spec.aspect_ratios, IssueCode::InvalidAspectRatio);
             if count == Some(1) {
                 self.report.push(
-                    path,
+                    join_path(at, "aspect_ratio"),
                     IssueCode::AspectRatioIgnored,
                     "aspect_ratio is ignored when animating a single image: the video keeps the image's own shape",
                 );
@@ -165,7 +182,7 @@ impl Checker {
         if let Some(v) = params.get("duration") {
             let (min, max) = (self.spec.duration_min, self.spec.duration_max);
             self.integer_in(
-                &join_path(at, "duration"),
+                Field::Child(at, "duration"),
                 v,
                 min,
                 max,
@@ -175,12 +192,12 @@ impl Checker {
         }
         if let Some(v) = params.get("seed") {
             let (min, max) = (self.spec.seed_min, self.spec.seed_max);
-            self.integer_in(&join_path(at, "seed"), v, min, max, IssueCode::InvalidSeed, "seed must be a whole number from ");
+            self.integer_in(Field::Child(at, "seed"), v, min, max, IssueCode::InvalidSeed, "seed must be a whole number from ");
         }
         count
     }
 
-    fn one_of_set(&mut self, path: &str, v: &Value, allowed: &[&str], code: IssueCode) {
+    fn one_of_set(&mut self, at: Field<'_>, v: &Value, allowed: &[&str], code: IssueCode) {
         if v.as_str().is_some_and(|s| allowed.contains(&s)) {
             return;
         }
@@ -189,10 +206,10 @@ impl Checker {
             Value::Unread { utf16_len } => too_long(*utf16_len),
             other => other.kind().to_string(),
         };
-        self.report.push(path, code, cat(&["expected ", &one_of(allowed), ", got ", &got]));
+        self.report.push(at.path(), code, cat(&["expected ", &one_of(allowed), ", got ", &got]));
     }
 
-    fn integer_in(&mut self, path: &str, v: &Value, min: u32, max: u32, code: IssueCode, lead: &str) {
+    fn integer_in(&mut self, at: Field<'_>, v: &Value, min: u32, max: u32, code: IssueCode, lead: &str) {
         let ok = matches!(v, Value::Number(n) if n.fract() == 0.0 && *n >= f64::from(min) && *n <= f64::from(max));
         if !ok {
             let got = match v {
@@ -204,7 +221,7 @@ impl Checker {
                 Value::Number(n) if n.is_finite() => String::from("a fraction"),
                 other => other.kind().to_string(),
             };
-            self.report.push(path, code, cat(&[lead, &num(min.into()), " to ", &num(max.into()), ", got ", &got]));
+            self.report.push(at.path(), code, cat(&[lead, &num(min.into()), " to ", &num(max.into()), ", got ", &got]));
         }
     }
 
@@ -359,7 +376,7 @@ impl Checker {
             );
         }
         for (i, e) in events.iter().enumerate() {
-            self.one_of_set(&index_path("webhookEvents", i), e, self.spec.webhook_events, IssueCode::InvalidWebhookEvent);
+            self.one_of_set(Field::Item("webhookEvents", i), e, self.spec.webhook_events, IssueCode::InvalidWebhookEvent);
         }
         if !has_url {
             self.report.push("webhookEvents", IssueCode::WebhookEventsWithoutUrl, "webhookEvents has no effect without a webhookUrl");
@@ -381,7 +398,7 @@ impl Checker {
                 self.report.push(
                     "prompt",
                     IssueCode::ImageReferenceWithoutImages,
-                    cat(&["the prompt refers to ", &r.text, " but the request has no images; add images or remove the reference"]),
+                    cat(&["the prompt refers to ", r.text, " but the request has no images; add images or remove the reference"]),
                 );
             } else if r.number == 0 || r.number as usize > image_count {
                 self.report.push(
@@ -389,7 +406,7 @@ impl Checker {
                     IssueCode::ImageReferenceOutOfRange,
                     cat(&[
                         "the prompt refers to ",
-                        &r.text,
+                        r.text,
                         " but there ",
                         if image_count == 1 { "is only 1 image" } else { "are only " },
                         &if image_count == 1 { String::new() } else { cat(&[&num(image_count as u64), " images"]) },
@@ -422,7 +439,7 @@ impl Checker {
         self.report.push(
             "prompt",
             IssueCode::ImageReferenceNearMiss,
-            cat(&[&quoted(&r.text), " looks like an image reference; the model only understands the exact form ", &canonical]),
+            cat(&[&quoted(r.text), " looks like an image reference; the model only understands the exact form ", &canonical]),
         );
     }
 }

@@ -118,6 +118,32 @@ pub(crate) fn options(v: Option<&JsValue>, keep: &[&str]) -> (Value, Vec<(usize,
     (value, r.kept)
 }
 
+/// A value that is neither a string nor an object.
+fn primitive(v: &JsValue) -> Value {
+    if let Some(n) = v.as_f64() {
+        return Value::Number(n);
+    }
+    if let Some(b) = v.as_bool() {
+        return Value::Bool(b);
+    }
+    if v.is_undefined() {
+        return Value::Undefined;
+    }
+    if v.is_null() {
+        return Value::Null;
+    }
+    if v.is_function() {
+        return Value::Other("a function");
+    }
+    if v.is_bigint() {
+        return Value::Other("a BigInt");
+    }
+    if v.is_symbol() {
+        return Value::Other("a symbol");
+    }
+    Value::Other("an unsupported value")
+}
+
 struct Reader<'k> {
     values_left: usize,
     units_left: usize,
@@ -137,60 +163,37 @@ impl<'k> Reader<'k> {
             return Value::Other(TOO_MANY_VALUES);
         }
         self.values_left -= 1;
-        // Most values are strings: decide those with one call. Only objects
-        // are asked for toJSON, as JSON.stringify asks them.
+        // Most values are strings: decided with one call. Objects are asked
+        // for toJSON, as JSON.stringify asks them; the few calls spent on
+        // each kind are counted, since every one crosses into JS.
         if v.is_string() {
             return self.string(v, place == Place::Prompt);
-        }
-        if v.is_object() {
-            // JSON.stringify asks every object for toJSON, arrays included.
-            let Ok(to_json) = KEYS.with(|k| get(v, &k.to_json)) else {
-                return Value::Other("an object whose toJSON could not be read");
-            };
-            if to_json.is_function() {
-                let key = match holder {
-                    Holder::Root => JsValue::from_str(""),
-                    Holder::Key(k) => k.clone(),
-                    Holder::Index(i) => JsValue::from_str(&crate::core::text::num(i.into())),
-                };
-                return match apply(&to_json, v, &js_sys::Array::of1(&key)) {
-                    Ok(out) => self.plain(&out, depth, place),
-                    Err(_) => Value::Other("an object whose toJSON threw"),
-                };
-            }
-        }
-        self.plain(v, depth, place)
-    }
-
-    /// A value after `toJSON`.
-    fn plain(&mut self, v: &JsValue, depth: usize, place: Place) -> Value {
-        if v.is_string() {
-            return self.string(v, place == Place::Prompt);
-        }
-        if let Some(n) = v.as_f64() {
-            return Value::Number(n);
-        }
-        if let Some(b) = v.as_bool() {
-            return Value::Bool(b);
-        }
-        if v.is_undefined() {
-            return Value::Undefined;
-        }
-        if v.is_null() {
-            return Value::Null;
-        }
-        if v.is_function() {
-            return Value::Other("a function");
-        }
-        if v.is_bigint() {
-            return Value::Other("a BigInt");
-        }
-        if v.is_symbol() {
-            return Value::Other("a symbol");
         }
         if !v.is_object() {
-            return Value::Other("an unsupported value");
+            return primitive(v);
         }
+        let Ok(to_json) = KEYS.with(|k| get(v, &k.to_json)) else {
+            return Value::Other("an unreadable object (reading its toJSON threw)");
+        };
+        if !to_json.is_function() {
+            return self.container(v, depth, place);
+        }
+        let key = match holder {
+            Holder::Root => JsValue::from_str(""),
+            Holder::Key(k) => k.clone(),
+            Holder::Index(i) => JsValue::from_str(&crate::core::text::num(i.into())),
+        };
+        match apply(&to_json, v, &js_sys::Array::of1(&key)) {
+            // Its result is not asked for toJSON again.
+            Ok(out) if out.is_string() => self.string(&out, place == Place::Prompt),
+            Ok(out) if out.is_object() => self.container(&out, depth, place),
+            Ok(out) => primitive(&out),
+            Err(_) => Value::Other("an object whose toJSON threw"),
+        }
+    }
+
+    /// An object or an array.
+    fn container(&mut self, v: &JsValue, depth: usize, place: Place) -> Value {
         if depth >= MAX_DEPTH {
             return Value::Other(TOO_DEEP);
         }
