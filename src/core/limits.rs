@@ -18,6 +18,8 @@ pub const MAX_ITEMS: usize = 10_000;
 pub const HUGE_ARRAY: &str = "an array of more than 10000 items";
 /// How a read that ran out of [`MAX_VALUES`] names what it skipped.
 pub const TOO_MANY_VALUES: &str = "a value past the 10000-value reading budget";
+/// How an object with more keys than the budget left is named.
+pub const TOO_MANY_KEYS: &str = "an object with too many keys to read (over the 10000-value reading budget)";
 /// How a value past [`MAX_DEPTH`] is named.
 pub const TOO_DEEP: &str = "a value nested too deeply (or a cycle)";
 /// Longest string copied into wasm, in UTF-16 units. Longer ones are kept as

@@ -12,6 +12,7 @@ pub mod json;
 pub mod limits;
 pub mod options;
 pub mod poll;
+pub mod proxy;
 pub mod references;
 pub mod request;
 pub mod retry;

@@ -34,6 +34,15 @@ impl core::fmt::Debug for SendOptions {
     }
 }
 
+/// Length in UTF-16 units of a string value, copied or not.
+fn string_units(v: &Value) -> usize {
+    match v {
+        Value::String(s) => utf16_len(s),
+        Value::Unread { utf16_len } => *utf16_len,
+        _ => 0,
+    }
+}
+
 /// Characters allowed in a header value we send: visible ASCII and inner
 /// spaces (anything else makes `fetch` throw).
 fn header_safe(s: &str) -> bool {
@@ -57,6 +66,7 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
         None | Some(Value::Undefined | Value::Null) => {}
         Some(Value::String(k)) if k.is_empty() => {}
         Some(Value::String(k)) if header_safe(k) => out.api_key = Some(k.clone()),
+        Some(Value::Unread { .. }) => report.push("options.apiKey", IssueCode::InvalidOption, "the API key is far too long to be one"),
         Some(Value::String(_)) => report.push(
             "options.apiKey",
             IssueCode::InvalidOption,
@@ -83,17 +93,18 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
                 ]),
             ),
         },
+        Some(Value::Unread { .. }) => report.push("options.baseUrl", IssueCode::InvalidOption, "baseUrl is far too long to be a URL"),
         Some(other) => report.push("options.baseUrl", IssueCode::InvalidOption, cat(&["baseUrl must be a string, got ", other.kind()])),
     }
     match options.get("idempotencyKey") {
         None | Some(Value::Undefined | Value::Null) => {}
         // Counted in UTF-16 units, like every length the service checks.
-        Some(Value::String(k)) if utf16_len(k) > IDEMPOTENCY_KEY_MAX => report.push(
+        Some(v @ (Value::String(_) | Value::Unread { .. })) if string_units(v) > IDEMPOTENCY_KEY_MAX => report.push(
             "options.idempotencyKey",
             IssueCode::IdempotencyKeyTooLong,
             cat(&[
                 "the idempotency key is ",
-                &num(utf16_len(k) as u64),
+                &num(string_units(v) as u64),
                 " characters long; the service allows at most ",
                 &num(IDEMPOTENCY_KEY_MAX as u64),
             ]),

@@ -228,9 +228,17 @@ impl Checker {
     /// Checks `images`; returns the count when it is an array.
     fn images(&mut self, images: &Value) -> Option<usize> {
         let path = join_path(self.spec.params_key, "images");
-        let Value::Array(items) = images else {
-            self.wrong_type(&path, "an array of image URLs", images);
-            return None;
+        let items = match images {
+            Value::Array(items) => items,
+            Value::Other(what) if *what == crate::core::limits::HUGE_ARRAY => {
+                let message = cat(&["at most ", &num(self.spec.images_max as u64), " images are allowed, got ", what]);
+                self.report.push(path, IssueCode::TooManyImages, message);
+                return None;
+            }
+            _ => {
+                self.wrong_type(&path, "an array of image URLs", images);
+                return None;
+            }
         };
         if items.len() > self.spec.images_max {
             self.report.push(

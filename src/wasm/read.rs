@@ -28,7 +28,7 @@
 //!   length: its only rule left is the length limit.
 //! - Key strings made once (`toJSON`, `length`) and reused.
 
-use crate::core::limits::{HUGE_ARRAY, MAX_DEPTH, MAX_ITEMS, MAX_STRING_UNITS, MAX_TOTAL_UNITS, MAX_VALUES, TOO_DEEP, TOO_MANY_VALUES};
+use crate::core::limits::{HUGE_ARRAY, MAX_DEPTH, MAX_ITEMS, MAX_STRING_UNITS, MAX_TOTAL_UNITS, MAX_VALUES, TOO_DEEP, TOO_MANY_KEYS, TOO_MANY_VALUES};
 use crate::core::value::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -45,6 +45,11 @@ extern "C" {
     fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_namespace = Reflect, js_name = apply)]
     fn apply(f: &JsValue, this: &JsValue, args: &js_sys::Array) -> Result<JsValue, JsValue>;
+    /// A JS string, asked whether it is well-formed UTF-16 (ES2024; where
+    /// the method is missing the call throws, caught, and the string passes).
+    type Text;
+    #[wasm_bindgen(catch, method, js_name = isWellFormed)]
+    fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
     /// A `RegExp`, tested against a JS string without copying it into wasm.
     type Pattern;
     #[wasm_bindgen(method)]
@@ -151,11 +156,13 @@ struct Reader<'k> {
     /// Top-level keys whose JS values are handed back instead of read.
     keep: &'k [&'k str],
     kept: Vec<(usize, JsValue)>,
+    /// The objects being read, outermost first.
+    ancestors: Vec<JsValue>,
 }
 
 impl<'k> Reader<'k> {
     fn new(lazy_prompt: bool) -> Reader<'k> {
-        Reader { values_left: MAX_VALUES, units_left: MAX_TOTAL_UNITS, lazy_prompt, keep: &[], kept: Vec::new() }
+        Reader { values_left: MAX_VALUES, units_left: MAX_TOTAL_UNITS, lazy_prompt, keep: &[], kept: Vec::new(), ancestors: Vec::new() }
     }
 
     fn value(&mut self, v: &JsValue, holder: Holder<'_>, depth: usize, place: Place) -> Value {
@@ -192,16 +199,25 @@ impl<'k> Reader<'k> {
         }
     }
 
-    /// An object or an array.
+    /// An object or an array. A cycle is named as such where it closes (as
+    /// `JSON.stringify` refuses it there), so no getter on the way runs
+    /// twice.
     fn container(&mut self, v: &JsValue, depth: usize, place: Place) -> Value {
         if depth >= MAX_DEPTH {
             return Value::Other(TOO_DEEP);
         }
-        match is_array(v) {
+        // One identity test per ancestor: a valid request has at most two.
+        if self.ancestors.iter().any(|a| a == v) {
+            return Value::Other("a cycle (an object that contains itself)");
+        }
+        self.ancestors.push(v.clone());
+        let out = match is_array(v) {
             Ok(true) => self.array(v, depth),
             Ok(false) => self.object(v, depth, place),
             Err(_) => Value::Other("an unreadable object (a revoked Proxy?)"),
-        }
+        };
+        self.ancestors.pop();
+        out
     }
 
     fn string(&mut self, v: &JsValue, may_stay: bool) -> Value {
@@ -219,11 +235,19 @@ impl<'k> Reader<'k> {
             }
         }
         self.units_left -= len;
-        Value::String(v.as_string().unwrap_or_default())
+        let text = v.as_string().unwrap_or_default();
+        // The copy turns a lone surrogate into U+FFFD; a body must not carry
+        // text other than what the caller wrote, so such a string is refused.
+        if text.contains('\u{fffd}') && v.unchecked_ref::<Text>().is_well_formed() == Ok(false) {
+            return Value::Other("a string holding a lone UTF-16 surrogate (broken text)");
+        }
+        Value::String(text)
     }
 
     fn array(&mut self, v: &JsValue, depth: usize) -> Value {
-        let len = KEYS.with(|k| get(v, &k.length)).ok().and_then(|l| l.as_f64()).unwrap_or(0.0);
+        let Some(len) = KEYS.with(|k| get(v, &k.length)).ok().and_then(|l| l.as_f64()) else {
+            return Value::Other("an unreadable array (its length could not be read)");
+        };
         if len > MAX_ITEMS as f64 {
             return Value::Other(HUGE_ARRAY);
         }
@@ -249,12 +273,19 @@ impl<'k> Reader<'k> {
         };
         let n = keys.length();
         if n as usize > self.values_left {
-            return Value::Other(TOO_MANY_VALUES);
+            return Value::Other(TOO_MANY_KEYS);
         }
         let mut props = Vec::with_capacity(n as usize);
         for i in 0..n {
             let key = keys.get(i);
             let Some(name) = key.as_string() else { continue };
+            // A boxed primitive has no keys (Number, Boolean) or index keys
+            // (String): JSON.stringify writes its value, and so do we.
+            if i == 0 && name == "0" {
+                if let Some(value) = boxed(v) {
+                    return value;
+                }
+            }
             if depth == 0 && !self.keep.is_empty() {
                 if let Some(at) = self.keep.iter().position(|k| *k == name) {
                     if let Ok(item) = get(v, &key) {
@@ -266,6 +297,9 @@ impl<'k> Reader<'k> {
             let item = match get(v, &key) {
                 // JSON.stringify drops undefined properties; so do we.
                 Ok(item) if item.is_undefined() => continue,
+                // …and functions: a `toJSON` method is no field. (Any other
+                // function is reported: it is surely a mistake.)
+                Ok(item) if name == "toJSON" && item.is_function() => continue,
                 Ok(item) => {
                     let at = match place {
                         Place::Top if name == "prompt" => Place::Prompt,
@@ -277,8 +311,40 @@ impl<'k> Reader<'k> {
             };
             props.push((name, item));
         }
+        if n == 0 {
+            if let Some(value) = boxed(v) {
+                return value;
+            }
+        }
         Value::Object(props)
     }
+}
+
+/// The value of a `Number`, `String`, `Boolean` or `BigInt` object, read as
+/// `JSON.stringify` reads it (`Number(v)`, `String(v)`: user code may run,
+/// so the calls catch); `None` for any other object.
+fn boxed(v: &JsValue) -> Option<Value> {
+    let global = js_sys::global();
+    let call = |name: &str| -> Option<JsValue> {
+        let f = get(&global, &JsValue::from_str(name)).ok()?;
+        apply(&f, &JsValue::UNDEFINED, &js_sys::Array::of1(v)).ok()
+    };
+    if v.is_instance_of::<js_sys::Number>() {
+        return Some(call("Number").and_then(|n| n.as_f64()).map_or(Value::Other("a Number object that could not be read"), Value::Number));
+    }
+    if v.is_instance_of::<js_sys::JsString>() {
+        return Some(call("String").and_then(|s| s.as_string()).map_or(Value::Other("a String object that could not be read"), Value::String));
+    }
+    if v.is_instance_of::<js_sys::Boolean>() {
+        // Not Boolean(v), which is true for every object: its own value.
+        let value_of = get(&global, &JsValue::from_str("Boolean")).and_then(|b| get(&b, &JsValue::from_str("prototype"))).and_then(|p| get(&p, &JsValue::from_str("valueOf")));
+        let own = value_of.ok().and_then(|f| apply(&f, v, &js_sys::Array::new()).ok()).and_then(|b| b.as_bool());
+        return Some(own.map_or(Value::Other("a Boolean object that could not be read"), Value::Bool));
+    }
+    if v.is_instance_of::<js_sys::BigInt>() {
+        return Some(Value::Other("a BigInt"));
+    }
+    None
 }
 
 /// Reads `key` of an object argument that is not a request (the input of

@@ -1,0 +1,377 @@
+//! The server half's policy (`createProxy`): what a request from a page may
+//! reach upstream with the owner's key, and what it gets instead. Pure: the
+//! wasm layer feeds it the method, path, `Origin` and body, and carries out
+//! its answer.
+//!
+//! Only two routes ever reach the service: `POST {basePath}/v2/videos/generate`
+//! (after the body is parsed, validated and priced, and re-serialized, so
+//! what was checked is byte for byte what is sent) and
+//! `GET {basePath}/v2/jobs/{uuid}`. Everything else is answered here, in the
+//! service's own error shape `{ error, details? }`. Cross-origin callers are
+//! refused unless their `Origin` is listed; an arbitrary origin is never
+//! reflected.
+
+use crate::core::cost::Estimate;
+use crate::core::issue::{IssueCode, Report};
+use crate::core::options::parse_send_options;
+use crate::core::spec::{DEFAULT_BASE_URL, GENERATE_PATH, JOBS_PATH};
+use crate::core::text::{cat, num};
+use crate::core::uuid::is_uuid;
+use crate::core::value::Value;
+
+/// Default limit of a submitted body. A valid request is under 30 KB (a
+/// 2,500-character prompt and nine long URLs).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+/// The largest `maxBodyBytes` accepted.
+pub const MAX_MAX_BODY_BYTES: usize = 1024 * 1024;
+/// Default limit of one upstream exchange.
+pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+
+/// A `createProxy` configuration, checked.
+#[derive(Clone, PartialEq)]
+pub struct ProxyConfig {
+    pub api_key: String,
+    /// Origin (and optional path prefix) of the service, no trailing slash.
+    pub upstream: String,
+    /// Where the proxy is mounted: `""` or a path like `/api/apiframe`.
+    pub base_path: String,
+    pub max_credits_per_job: Option<f64>,
+    /// Exact origins (`https://app.example`) allowed to call cross-origin.
+    pub allowed_origins: Vec<String>,
+    pub max_body_bytes: usize,
+    pub timeout_ms: f64,
+}
+
+impl core::fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("ProxyConfig").field("api_key", &"***").field("upstream", &self.upstream).field("base_path", &self.base_path).finish()
+    }
+}
+
+fn option_error(report: &mut Report, key: &str, message: &str) {
+    report.push(cat(&["options.", key]), IssueCode::InvalidOption, message);
+}
+
+/// Reads `createProxy`'s options. `apiKey` is required.
+pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
+    let mut report = Report::default();
+    if !matches!(options, Value::Object(_)) {
+        report.push("options", IssueCode::InvalidOption, "createProxy needs an options object with at least { apiKey }");
+        return Err(report);
+    }
+    // apiKey and upstream are checked as the client checks apiKey and baseUrl.
+    let mut as_send = Vec::new();
+    if let Some(k) = options.get("apiKey") {
+        as_send.push((String::from("apiKey"), k.clone()));
+    }
+    if let Some(u) = options.get("upstream") {
+        as_send.push((String::from("baseUrl"), u.clone()));
+    }
+    let send = match parse_send_options(&Value::Object(as_send)) {
+        Ok(send) => Some(send),
+        Err(r) => {
+            for mut issue in r.errors {
+                if issue.path == "options.baseUrl" {
+                    issue.path = String::from("options.upstream");
+                }
+                report.errors.push(issue);
+            }
+            None
+        }
+    };
+    let api_key = send.as_ref().and_then(|s| s.api_key.clone());
+    if send.is_some() && api_key.is_none() {
+        option_error(&mut report, "apiKey", "apiKey is required: the proxy adds it to every request it forwards (read it from the environment, never from the page)");
+    }
+    if send.as_ref().is_some_and(|s| s.base_url.starts_with('/')) {
+        option_error(&mut report, "upstream", "upstream must be an absolute http(s) URL such as https://api.apiframe.ai");
+    }
+    let base_path = match options.get("basePath") {
+        None | Some(Value::Undefined | Value::Null) => String::new(),
+        Some(Value::String(p)) if p.is_empty() || p == "/" => String::new(),
+        Some(Value::String(p)) if is_plain_path(p) => p.trim_end_matches('/').to_string(),
+        Some(_) => {
+            option_error(&mut report, "basePath", "basePath must be a path like /api/apiframe (letters, digits, - _ . / only, no .. or //)");
+            String::new()
+        }
+    };
+    let max_credits_per_job = match options.get("maxCreditsPerJob") {
+        None | Some(Value::Undefined | Value::Null) => None,
+        Some(Value::Number(n)) if n.is_finite() && *n >= 0.0 => Some(*n),
+        Some(_) => {
+            option_error(&mut report, "maxCreditsPerJob", "maxCreditsPerJob must be a number of credits, 0 or more");
+            None
+        }
+    };
+    let mut allowed_origins = Vec::new();
+    match options.get("allowedOrigins") {
+        None | Some(Value::Undefined | Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for item in items {
+                match item.as_str() {
+                    Some(o) if is_origin(o) => allowed_origins.push(o.to_string()),
+                    _ => option_error(&mut report, "allowedOrigins", "allowedOrigins must list exact origins like https://app.example (scheme, host and port only; no wildcards)"),
+                }
+            }
+        }
+        Some(_) => option_error(&mut report, "allowedOrigins", "allowedOrigins must be an array of origins like https://app.example"),
+    }
+    let max_body_bytes = match options.get("maxBodyBytes") {
+        None | Some(Value::Undefined | Value::Null) => DEFAULT_MAX_BODY_BYTES,
+        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= MAX_MAX_BODY_BYTES as f64 => *n as usize,
+        Some(_) => {
+            option_error(&mut report, "maxBodyBytes", &cat(&["maxBodyBytes must be a whole number of bytes from 1 to ", &num(MAX_MAX_BODY_BYTES as u64)]));
+            DEFAULT_MAX_BODY_BYTES
+        }
+    };
+    let timeout_ms = match options.get("timeoutMs") {
+        None | Some(Value::Undefined | Value::Null) => DEFAULT_TIMEOUT_MS,
+        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= 600_000.0 => *n,
+        Some(_) => {
+            option_error(&mut report, "timeoutMs", "timeoutMs must be a whole number of milliseconds from 1 to 600000");
+            DEFAULT_TIMEOUT_MS
+        }
+    };
+    match (report.ok(), send, api_key) {
+        (true, Some(send), Some(api_key)) => {
+            let upstream = if options.get("upstream").is_some() { send.base_url } else { DEFAULT_BASE_URL.to_string() };
+            Ok(ProxyConfig { api_key, upstream, base_path, max_credits_per_job, allowed_origins, max_body_bytes, timeout_ms })
+        }
+        _ => Err(report),
+    }
+}
+
+/// `/a/b-c_d.e`: no `..`, no `//`, no escapes.
+fn is_plain_path(p: &str) -> bool {
+    p.starts_with('/')
+        && !p.contains("//")
+        && !p.split('/').any(|seg| seg == ".." || seg == ".")
+        && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
+}
+
+/// `scheme://host[:port]` with nothing after it.
+fn is_origin(o: &str) -> bool {
+    let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
+    !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+}
+
+/// What to do with one incoming request.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    /// Validate, price and forward the body to `POST /v2/videos/generate`.
+    Generate,
+    /// Forward to `GET /v2/jobs/{id}`.
+    Job(String),
+    /// A CORS preflight from an allowed origin: answer `204` with its headers.
+    Preflight,
+    /// Answer locally.
+    Refuse(Refusal),
+}
+
+/// A local answer, in the service's error shape.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Refusal {
+    pub status: u16,
+    /// JSON text.
+    pub body: String,
+    /// The `Allow` header of a `405`.
+    pub allow: Option<&'static str>,
+}
+
+impl Refusal {
+    pub fn new(status: u16, error: &str) -> Refusal {
+        let body = Value::Object(vec![(String::from("error"), Value::String(error.to_string()))]).to_json();
+        Refusal { status, body, allow: None }
+    }
+}
+
+/// Whether `origin` (an `Origin` header, if any) may call: same-origin
+/// requests and listed origins only. Same-origin means the `Origin`'s
+/// host and port are the request's own (`own_authority`, from its URL or
+/// `Host`): behind a TLS-terminating load balancer the proxy sees `http:`
+/// while the page's origin is `https:`. Only browsers send `Origin`, and a
+/// cross-site page's is its own site, which never matches.
+pub fn origin_allowed(config: &ProxyConfig, origin: Option<&str>, own_authority: &str) -> bool {
+    match origin {
+        None => true,
+        Some(o) => {
+            let authority = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
+            authority.is_some_and(|a| !a.is_empty() && a.eq_ignore_ascii_case(own_authority)) || config.allowed_origins.iter().any(|a| a == o)
+        }
+    }
+}
+
+/// Whether the caller is on another origin (so CORS headers are due).
+pub fn is_cross_origin(origin: Option<&str>, own_authority: &str) -> bool {
+    origin.is_some_and(|o| !o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")).is_some_and(|a| a.eq_ignore_ascii_case(own_authority)))
+}
+
+/// Decides what `method path` gets. `path` is the URL's path, as received
+/// (already normalised by the URL parser; no query).
+pub fn route(config: &ProxyConfig, method: &str, path: &str, origin_ok: bool) -> Route {
+    if !origin_ok {
+        return Route::Refuse(Refusal::new(403, "this origin may not call this API (see createProxy's allowedOrigins)"));
+    }
+    let Some(rest) = path.strip_prefix(config.base_path.as_str()) else {
+        return Route::Refuse(Refusal::new(404, "not found"));
+    };
+    let (route, allow) = if rest == GENERATE_PATH {
+        (Route::Generate, "POST")
+    } else if let Some(id) = rest.strip_prefix(JOBS_PATH).filter(|id| is_uuid(id)) {
+        (Route::Job(id.to_string()), "GET")
+    } else {
+        return Route::Refuse(Refusal::new(404, "not found: this proxy forwards only POST /v2/videos/generate and GET /v2/jobs/{id}"));
+    };
+    match method {
+        "OPTIONS" => Route::Preflight,
+        m if m == allow => route,
+        "HEAD" if allow == "GET" => route,
+        _ => Route::Refuse(Refusal { allow: Some(allow), ..Refusal::new(405, "method not allowed") }),
+    }
+}
+
+/// The local `400` for an invalid body: `{ error, details: { path: [messages] } }`.
+pub fn invalid_body(report: &Report) -> Refusal {
+    let mut details: Vec<(String, Value)> = Vec::new();
+    for issue in &report.errors {
+        let message = Value::String(issue.message.clone());
+        match details.iter_mut().find(|(p, _)| *p == issue.path) {
+            Some((_, Value::Array(list))) => list.push(message),
+            _ => details.push((issue.path.clone(), Value::Array(vec![message]))),
+        }
+    }
+    let body = Value::Object(vec![
+        (String::from("error"), Value::String(String::from("Validation failed"))),
+        (String::from("details"), Value::Object(details)),
+    ]);
+    Refusal { status: 400, body: body.to_json(), allow: None }
+}
+
+/// The local `402` for a job over the owner's cap.
+pub fn over_cap(estimate: &Estimate, cap: f64) -> Refusal {
+    let cap = cap.max(0.0) as u64;
+    let body = Value::Object(vec![
+        (
+            String::from("error"),
+            Value::String(cat(&[
+                "this request would cost ",
+                &num(estimate.credits.into()),
+                " credits; this server allows at most ",
+                &num(cap),
+                " per job",
+            ])),
+        ),
+        (String::from("creditsRequired"), Value::Number(estimate.credits.into())),
+        (String::from("maxCreditsPerJob"), Value::Number(cap as f64)),
+    ]);
+    Refusal { status: 402, body: body.to_json(), allow: None }
+}
+
+/// Whether any object in `v` has a key twice: JSON parsers disagree on
+/// which copy wins, so such a body is refused rather than re-sent.
+pub fn has_duplicate_keys(v: &Value) -> bool {
+    match v {
+        Value::Object(props) => {
+            props.iter().enumerate().any(|(i, (k, _))| props.iter().take(i).any(|(earlier, _)| earlier == k))
+                || props.iter().any(|(_, v)| has_duplicate_keys(v))
+        }
+        Value::Array(items) => items.iter().any(has_duplicate_keys),
+        _ => false,
+    }
+}
+
+/// Request headers forwarded upstream (besides `X-API-Key`, which the proxy
+/// sets): everything else — cookies, the caller's own `X-API-Key`,
+/// hop-by-hop headers — is dropped.
+pub const FORWARDED_REQUEST_HEADERS: &[&str] = &["idempotency-key", "accept"];
+/// Response headers passed back to the caller.
+pub const PASSED_BACK_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id"];
+
+/// Whether a header value may be forwarded: visible ASCII and inner spaces
+/// only (no CR, LF or NUL).
+pub fn header_value_ok(v: &str) -> bool {
+    v.len() <= 1024 && v.bytes().all(|b| (0x20..0x7f).contains(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::testing::value;
+    use serde_json::json;
+
+    fn config() -> ProxyConfig {
+        parse_proxy_options(&value(&json!({"apiKey": "afk_k", "basePath": "/api/apiframe/"}))).unwrap()
+    }
+
+    const ID: &str = "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c";
+
+    #[test]
+    fn options_need_a_key_and_have_defaults() {
+        let r = parse_proxy_options(&value(&json!({}))).unwrap_err();
+        assert_eq!(r.errors[0].path, "options.apiKey");
+        let c = config();
+        assert_eq!((c.upstream.as_str(), c.base_path.as_str(), c.max_body_bytes, c.timeout_ms), ("https://api.apiframe.ai", "/api/apiframe", 65536, 30000.0));
+        assert!(c.allowed_origins.is_empty());
+        assert!(!format!("{c:?}").contains("afk_k"));
+        for bad in [json!({"apiKey": "k", "upstream": "/relative"}), json!({"apiKey": "k", "upstream": "http://u:p@h"}), json!({"apiKey": "k", "basePath": "/a/../b"}), json!({"apiKey": "k", "allowedOrigins": ["*"]}), json!({"apiKey": "k", "maxBodyBytes": 0})] {
+            assert!(parse_proxy_options(&value(&bad)).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn only_two_routes_reach_upstream() {
+        let c = config();
+        assert_eq!(route(&c, "POST", "/api/apiframe/v2/videos/generate", true), Route::Generate);
+        assert_eq!(route(&c, "GET", &cat(&["/api/apiframe/v2/jobs/", ID]), true), Route::Job(ID.to_string()));
+        for (method, path, status) in [
+            ("GET", "/api/apiframe/v2/me", 404),
+            ("POST", "/api/apiframe/v2/images/generate", 404),
+            ("DELETE", "/api/apiframe/v2/assets/abc", 404),
+            ("GET", "/api/apiframe/v2/jobs/..", 404),
+            ("GET", "/api/apiframe/v2/jobs/", 404),
+            ("GET", "/v2/videos/generate", 404),
+            ("GET", "/api/apiframe/v2/videos/generate", 405),
+            ("DELETE", &cat(&["/api/apiframe/v2/jobs/", ID]), 405),
+        ] {
+            match route(&c, method, path, true) {
+                Route::Refuse(r) => assert_eq!(r.status, status, "{method} {path}"),
+                other => panic!("{method} {path}: {other:?}"),
+            }
+        }
+        assert!(matches!(route(&c, "POST", "/api/apiframe/v2/videos/generate", false), Route::Refuse(Refusal { status: 403, .. })));
+    }
+
+    #[test]
+    fn origins_are_never_reflected_unless_listed() {
+        let mut c = config();
+        assert!(origin_allowed(&c, None, "localhost:3000"));
+        assert!(origin_allowed(&c, Some("http://localhost:3000"), "localhost:3000"));
+        assert!(origin_allowed(&c, Some("https://localhost:3000"), "localhost:3000"));
+        assert!(!origin_allowed(&c, Some("https://evil.example"), "localhost:3000"));
+        assert!(!origin_allowed(&c, Some("null"), "localhost:3000"));
+        assert!(!is_cross_origin(Some("https://localhost:3000"), "localhost:3000"));
+        assert!(is_cross_origin(Some("https://app.example"), "localhost:3000"));
+        c.allowed_origins.push(String::from("https://app.example"));
+        assert!(origin_allowed(&c, Some("https://app.example"), "localhost:3000"));
+    }
+
+    #[test]
+    fn refusals_use_the_service_shape() {
+        let mut r = Report::default();
+        r.push("prompt", IssueCode::PromptEmpty, "empty");
+        r.push("prompt", IssueCode::PromptTooLong, "long");
+        let body: serde_json::Value = serde_json::from_str(&invalid_body(&r).body).unwrap();
+        assert_eq!(body, json!({"error": "Validation failed", "details": {"prompt": ["empty", "long"]}}));
+        let e = crate::core::estimate(&value(&json!({"prompt": "x", "happyhorse11Params": {"duration": 10}}))).unwrap();
+        let body: serde_json::Value = serde_json::from_str(&over_cap(&e, 200.0).body).unwrap();
+        assert_eq!((body["creditsRequired"].as_u64(), body["maxCreditsPerJob"].as_u64()), (Some(310), Some(200)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_at_any_depth() {
+        let v = crate::core::json::parse(r#"{"prompt":"a","happyhorse11Params":{"duration":5,"duration":15}}"#).unwrap();
+        assert!(has_duplicate_keys(&v));
+        assert!(!has_duplicate_keys(&crate::core::json::parse(r#"{"prompt":"a"}"#).unwrap()));
+        assert!(!header_value_ok("a\r\nSet-Cookie: x"));
+    }
+}
