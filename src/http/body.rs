@@ -7,6 +7,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult};
 
+#[wasm_bindgen]
+extern "C" {
+    /// A `ReadableStream`, whose `getReader` throws when someone else has
+    /// already locked or read it (a request body that `authorize` read).
+    type Stream;
+    #[wasm_bindgen(catch, method, js_name = getReader)]
+    fn get_reader(this: &Stream) -> Result<ReadableStreamDefaultReader, JsValue>;
+}
+
 /// How a read ended.
 pub(crate) enum Body {
     /// The whole body, no longer than the limit.
@@ -20,16 +29,26 @@ pub(crate) enum Body {
 
 /// Reads `response`'s body up to `limit` bytes.
 pub(crate) async fn read_body(response: &web_sys::Response, limit: usize) -> Body {
-    // A declared length over the limit is refused before reading a byte.
-    let declared = response.headers().get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
+    read_stream(response.body(), &response.headers(), limit).await
+}
+
+/// Reads a body stream (a response's, or an incoming request's) up to
+/// `limit` bytes; a `Content-Length` over the limit is refused before a
+/// byte is read.
+pub(crate) async fn read_stream(stream: Option<web_sys::ReadableStream>, headers: &web_sys::Headers, limit: usize) -> Body {
+    let declared = headers.get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
-        cancel_body(response);
+        if let Some(stream) = &stream {
+            settle(stream.cancel());
+        }
         return Body::Over(Vec::new());
     }
-    let Some(stream) = response.body() else {
+    let Some(stream) = stream else {
         return Body::Complete(Vec::new());
     };
-    let reader: ReadableStreamDefaultReader = stream.get_reader().unchecked_into();
+    let Ok(reader) = stream.unchecked_ref::<Stream>().get_reader() else {
+        return Body::Failed;
+    };
     let mut out = Vec::new();
     loop {
         let Ok(chunk) = JsFuture::from(reader.read()).await else {

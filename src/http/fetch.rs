@@ -39,6 +39,20 @@ pub(crate) struct Incoming {
     pub request_id: Option<String>,
 }
 
+/// An answer as received: any status, its headers, and its body (at most
+/// `MAX_BODY_BYTES`).
+pub(crate) struct Raw {
+    pub status: u16,
+    pub headers: web_sys::Headers,
+    pub bytes: Vec<u8>,
+}
+
+impl Raw {
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).ok().flatten()
+    }
+}
+
 /// Whether a global `fetch` exists: gloo-net calls it without a `catch`, so
 /// its absence must be found before, not by an exception through wasm.
 fn fetch_available() -> bool {
@@ -53,10 +67,10 @@ fn detail(e: gloo_net::Error) -> String {
     }
 }
 
-/// Sends `req`; a non-2xx status, a redirect, a body that is too large or
-/// not JSON, a network error, the timeout and the caller's abort all come
-/// back as an [`Error`].
-pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: f64) -> Result<Incoming, Error> {
+/// Sends `req` and reads the answer, whatever its status. A redirect, a
+/// body over `MAX_BODY_BYTES`, a network error, the timeout and the
+/// caller's abort come back as an [`Error`].
+pub(crate) async fn exchange(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: f64) -> Result<Raw, Error> {
     if is_aborted(signal) {
         return Err(aborted());
     }
@@ -104,8 +118,8 @@ pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeo
     let response: web_sys::Response = request.send().await.map_err(|e| failed(detail(e)))?.into();
 
     let status = response.status();
-    let header = |name: &str| response.headers().get(name).ok().flatten();
-    let request_id = header("x-request-id");
+    let headers = response.headers();
+    let request_id = headers.get("x-request-id").ok().flatten();
     if response.type_() == ResponseType::Opaqueredirect || (300..400).contains(&status) {
         cancel_body(&response);
         let mut e = Error::bad_response(
@@ -120,9 +134,8 @@ pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeo
         e.retryable = false;
         return Err(e);
     }
-    let retry_after_ms = header("retry-after").and_then(|v| parse_retry_after(&v, now_ms()));
-    let bytes = match read_body(&response, MAX_BODY_BYTES).await {
-        Body::Complete(bytes) => bytes,
+    match read_body(&response, MAX_BODY_BYTES).await {
+        Body::Complete(bytes) => Ok(Raw { status, headers, bytes }),
         Body::Over(_) => {
             let mut e = Error::bad_response(
                 cat(&["the answer is larger than ", &num(MAX_BODY_BYTES as u64), " bytes; a job answer is a few KB, so it was not read"]),
@@ -130,13 +143,22 @@ pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeo
                 request_id,
             );
             e.retryable = false;
-            return Err(e);
+            Err(e)
         }
-        Body::Failed => return Err(failed(String::from("the answer's body broke off"))),
-    };
-    // Not UTF-8 is not JSON either (no lossy decoding linked for it).
-    let body = String::from_utf8(bytes).ok().and_then(|text| json::parse(&text));
+        Body::Failed => Err(failed(String::from("the answer's body broke off"))),
+    }
+}
 
+/// Sends `req`; a non-2xx status, a redirect, a body that is too large or
+/// not JSON, a network error, the timeout and the caller's abort all come
+/// back as an [`Error`].
+pub(crate) async fn send(req: &Outgoing<'_>, signal: Option<&AbortSignal>, timeout_ms: f64) -> Result<Incoming, Error> {
+    let raw = exchange(req, signal, timeout_ms).await?;
+    let request_id = raw.header("x-request-id");
+    let retry_after_ms = raw.header("retry-after").and_then(|v| parse_retry_after(&v, now_ms()));
+    let status = raw.status;
+    // Not UTF-8 is not JSON either (no lossy decoding linked for it).
+    let body = String::from_utf8(raw.bytes).ok().and_then(|text| json::parse(&text));
     if !(200..300).contains(&status) {
         return Err(from_status(status, body.as_ref().unwrap_or(&Value::Undefined), request_id, retry_after_ms));
     }

@@ -13,6 +13,7 @@ mod error;
 #[cfg(feature = "bench-floor")]
 mod floor;
 pub mod image;
+pub mod proxy;
 mod read;
 pub mod references;
 pub mod request;
