@@ -1,21 +1,38 @@
-// Size: our release build (--target web) raw and gzip -9, and the peers'
-// clients bundled and minified by esbuild for the browser, gzip -9.
+// Size: our release build (--target web: the .wasm, the JS glue and its
+// snippets) raw and gzip -9, and the peers' clients bundled and minified by
+// esbuild for the browser, gzip -9. Sizes in bytes.
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
-import { build } from 'esbuild';
 
 const gz = (buf) => gzipSync(buf, { level: 9 }).length;
 
-export async function measureSize(root) {
-  const wasm = readFileSync(path.join(root, 'pkg', 'happyhorse_bg.wasm'));
-  const glue = readFileSync(path.join(root, 'pkg', 'happyhorse.js'));
-  const snippet = readFileSync(path.join(root, 'src', 'wasm', 'error.js'));
-  const ours = {
+/**
+ * Sizes of one wasm-pack `--target web` output folder, in bytes: the .wasm,
+ * and the JS a page loads with it (the glue and every snippet it imports:
+ * the `#[wasm_bindgen(module = ...)]` files wasm-bindgen copies into
+ * snippets/), each served and gzipped as its own file. Snippets are taken
+ * from the glue's imports, not the folder, which may hold leftovers.
+ * Also used by bench/size-variants, so both count the same files.
+ */
+export function builtSize(dir) {
+  const wasm = readFileSync(path.join(dir, 'happyhorse_bg.wasm'));
+  const glue = readFileSync(path.join(dir, 'happyhorse.js'));
+  const snippets = [...new Set([...String(glue).matchAll(/^import [^;]*? from ['"](\.\/snippets\/[^'"]+)['"]/gm)].map((m) => m[1]))].sort();
+  const js = [glue, ...snippets.map((f) => readFileSync(path.join(dir, f)))];
+  const s = {
     wasmRaw: wasm.length, wasmGz: gz(wasm),
-    jsRaw: glue.length + snippet.length, jsGz: gz(glue) + gz(snippet),
+    jsRaw: js.reduce((n, b) => n + b.length, 0), jsGz: js.reduce((n, b) => n + gz(b), 0),
+    snippets: snippets.length,
   };
-  ours.totalGz = ours.wasmGz + ours.jsGz;
+  s.totalRaw = s.wasmRaw + s.jsRaw;
+  s.totalGz = s.wasmGz + s.jsGz;
+  return s;
+}
+
+export async function measureSize(root) {
+  const { build } = await import('esbuild');
+  const ours = builtSize(path.join(root, 'pkg'));
   const peers = {
     '@fal-ai/client': 'import { fal } from "@fal-ai/client"; globalThis.x = fal;',
     replicate: 'import Replicate from "replicate"; globalThis.x = Replicate;',
