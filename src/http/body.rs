@@ -7,13 +7,11 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult};
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/wasm/guard.js")]
 extern "C" {
-    /// A `ReadableStream`, whose `getReader` throws when someone else has
-    /// already locked or read it (a request body that `authorize` read).
-    type Stream;
-    #[wasm_bindgen(catch, method, js_name = getReader)]
-    fn get_reader(this: &Stream) -> Result<ReadableStreamDefaultReader, JsValue>;
+    /// `stream.getReader()`, or `None` when it throws: someone else already
+    /// locked or read the stream (a request body that `authorize` read).
+    fn reader(stream: &web_sys::ReadableStream) -> Option<ReadableStreamDefaultReader>;
 }
 
 /// How a read ended.
@@ -46,7 +44,7 @@ pub(crate) async fn read_stream(stream: Option<web_sys::ReadableStream>, headers
     let Some(stream) = stream else {
         return Body::Complete(Vec::new());
     };
-    let Ok(reader) = stream.unchecked_ref::<Stream>().get_reader() else {
+    let Some(reader) = reader(&stream) else {
         return Body::Failed;
     };
     let mut out = Vec::new();

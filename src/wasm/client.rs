@@ -83,11 +83,11 @@ fn job_id_arg(value: &JsValue) -> Result<String, Error> {
 }
 
 /// Calls `onUpdate(job)`; an exception thrown by it is the caller's and
-/// must not stop the wait, so it is swallowed (`call1` catches it).
+/// must not stop the wait, so it is swallowed (the guarded call catches it).
 fn notifier(on_update: Option<js_sys::Function>) -> impl Fn(&Job) {
     move |job| {
         if let Some(f) = &on_update {
-            let _ = f.call1(&JsValue::UNDEFINED, &to_js(job));
+            let _ = super::guard::apply(f, &JsValue::UNDEFINED, &js_sys::Array::of1(&to_js(job)));
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod client;
 mod error;
 #[cfg(feature = "bench-floor")]
 mod floor;
+mod guard;
 pub mod image;
 pub mod proxy;
 mod read;

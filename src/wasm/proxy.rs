@@ -24,6 +24,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::error::bad_argument;
+use super::guard::apply;
 use super::read;
 use super::write::to_js;
 
@@ -37,8 +38,6 @@ extern "C" {
 extern "C" {
     #[wasm_bindgen(typescript_type = "ProxyOptions")]
     pub type ProxyOptions;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = apply)]
-    fn apply(f: &JsValue, this: &JsValue, args: &js_sys::Array) -> Result<JsValue, JsValue>;
 }
 
 /// The configured proxy behind the handler (not part of the declared API:
@@ -107,7 +106,7 @@ impl Answer {
 
 /// Calls a hook and awaits what it returns; a throw or rejection is `Err`.
 async fn call_hook(hook: &js_sys::Function, arg: &JsValue) -> Result<JsValue, ()> {
-    let out = apply(hook, &JsValue::UNDEFINED, &js_sys::Array::of1(arg)).map_err(|_| ())?;
+    let out = apply(hook, &JsValue::UNDEFINED, &js_sys::Array::of1(arg))?;
     JsFuture::from(js_sys::Promise::resolve(&out)).await.map_err(|_| ())
 }
 

@@ -33,18 +33,10 @@ use crate::core::value::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use super::guard::{apply, get, get_index_raw, get_raw, is_array, is_unreadable, keys as object_keys};
+
 #[wasm_bindgen]
 extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(v: &JsValue) -> Result<js_sys::Array, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(v: &JsValue) -> Result<bool, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    pub(crate) fn get(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = get)]
-    fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue>;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = apply)]
-    fn apply(f: &JsValue, this: &JsValue, args: &js_sys::Array) -> Result<JsValue, JsValue>;
     /// A JS string, asked whether it is well-formed UTF-16 (ES2024; where
     /// the method is missing the call throws, caught, and the string passes).
     type Text;
@@ -123,8 +115,9 @@ pub(crate) fn options(v: Option<&JsValue>, keep: &[&str]) -> (Value, Vec<(usize,
     (value, r.kept)
 }
 
-/// A value that is neither a string nor an object.
-fn primitive(v: &JsValue) -> Value {
+/// A value that is neither a string nor an object. `unreadable` names what
+/// the guard's sentinel stands for where `v` was read.
+fn primitive(v: &JsValue, unreadable: &'static str) -> Value {
     if let Some(n) = v.as_f64() {
         return Value::Number(n);
     }
@@ -144,7 +137,7 @@ fn primitive(v: &JsValue) -> Value {
         return Value::Other("a BigInt");
     }
     if v.is_symbol() {
-        return Value::Other("a symbol");
+        return Value::Other(if is_unreadable(v) { unreadable } else { "a symbol" });
     }
     Value::Other("an unsupported value")
 }
@@ -177,12 +170,17 @@ impl<'k> Reader<'k> {
             return self.string(v, place == Place::Prompt);
         }
         if !v.is_object() {
-            return primitive(v);
+            return primitive(v, "an unreadable value (its getter threw)");
         }
-        let Ok(to_json) = KEYS.with(|k| get(v, &k.to_json)) else {
-            return Value::Other("an unreadable object (reading its toJSON threw)");
-        };
+        let to_json = KEYS.with(|k| get_raw(v, &k.to_json));
+        if to_json.is_undefined() {
+            return self.container(v, depth, place);
+        }
         if !to_json.is_function() {
+            if to_json.is_symbol() && is_unreadable(&to_json) {
+                return Value::Other("an unreadable object (reading its toJSON threw)");
+            }
+            // A toJSON that is no function is ignored, as JSON.stringify ignores it.
             return self.container(v, depth, place);
         }
         let key = match holder {
@@ -194,8 +192,8 @@ impl<'k> Reader<'k> {
             // Its result is not asked for toJSON again.
             Ok(out) if out.is_string() => self.string(&out, place == Place::Prompt),
             Ok(out) if out.is_object() => self.container(&out, depth, place),
-            Ok(out) => primitive(&out),
-            Err(_) => Value::Other("an object whose toJSON threw"),
+            Ok(out) => primitive(&out, "an object whose toJSON threw"),
+            Err(()) => Value::Other("an object whose toJSON threw"),
         }
     }
 
@@ -245,7 +243,7 @@ impl<'k> Reader<'k> {
     }
 
     fn array(&mut self, v: &JsValue, depth: usize) -> Value {
-        let Some(len) = KEYS.with(|k| get(v, &k.length)).ok().and_then(|l| l.as_f64()) else {
+        let Some(len) = KEYS.with(|k| get_raw(v, &k.length)).as_f64() else {
             return Value::Other("an unreadable array (its length could not be read)");
         };
         if len > MAX_ITEMS as f64 {
@@ -258,17 +256,14 @@ impl<'k> Reader<'k> {
         }
         let mut items = Vec::with_capacity(len as usize);
         for i in 0..len {
-            let item = match get_index(v, i) {
-                Ok(item) => self.value(&item, Holder::Index(i), depth + 1, Place::Elsewhere),
-                Err(_) => Value::Other("an unreadable value (its getter threw)"),
-            };
-            items.push(item);
+            let item = get_index_raw(v, i);
+            items.push(self.value(&item, Holder::Index(i), depth + 1, Place::Elsewhere));
         }
         Value::Array(items)
     }
 
     fn object(&mut self, v: &JsValue, depth: usize, place: Place) -> Value {
-        let Ok(keys) = object_keys(v) else {
+        let Some(keys) = object_keys(v) else {
             return Value::Other("an unreadable object (its keys could not be listed)");
         };
         let n = keys.length();
@@ -288,27 +283,25 @@ impl<'k> Reader<'k> {
             }
             if depth == 0 && !self.keep.is_empty() {
                 if let Some(at) = self.keep.iter().position(|k| *k == name) {
-                    if let Ok(item) = get(v, &key) {
-                        self.kept.push((at, item));
-                    }
+                    self.kept.push((at, get_raw(v, &key)));
                     continue;
                 }
             }
-            let item = match get(v, &key) {
-                // JSON.stringify drops undefined properties; so do we.
-                Ok(item) if item.is_undefined() => continue,
-                // …and functions: a `toJSON` method is no field. (Any other
-                // function is reported: it is surely a mistake.)
-                Ok(item) if name == "toJSON" && item.is_function() => continue,
-                Ok(item) => {
-                    let at = match place {
-                        Place::Top if name == "prompt" => Place::Prompt,
-                        _ => Place::Elsewhere,
-                    };
-                    self.value(&item, Holder::Key(&key), depth + 1, at)
-                }
-                Err(_) => Value::Other("an unreadable value (its getter threw)"),
+            let item = get_raw(v, &key);
+            // JSON.stringify drops undefined properties; so do we.
+            if item.is_undefined() {
+                continue;
+            }
+            // …and functions: a `toJSON` method is no field. (Any other
+            // function is reported: it is surely a mistake.)
+            if name == "toJSON" && item.is_function() {
+                continue;
+            }
+            let at = match place {
+                Place::Top if name == "prompt" => Place::Prompt,
+                _ => Place::Elsewhere,
             };
+            let item = self.value(&item, Holder::Key(&key), depth + 1, at);
             props.push((name, item));
         }
         if n == 0 {

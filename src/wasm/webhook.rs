@@ -9,6 +9,7 @@ use crate::core::signature::{constant_time_eq, parse_signature};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use super::guard::apply;
 use super::read::field;
 use super::write::promise;
 
@@ -16,14 +17,13 @@ use super::write::promise;
 extern "C" {
     #[wasm_bindgen(typescript_type = "WebhookInput")]
     pub type WebhookInput;
-    #[wasm_bindgen(catch, js_namespace = Reflect, js_name = apply)]
-    fn apply(f: &JsValue, this: &JsValue, args: &js_sys::Array) -> Result<JsValue, JsValue>;
 }
 
 /// Calls `subtle[method](...args)` and awaits the promise; any throw or
 /// rejection is a `false`-worthy failure, never an exception through wasm.
 async fn subtle_call(subtle: &JsValue, method: &str, args: &js_sys::Array) -> Result<JsValue, JsValue> {
-    let promise: js_sys::Promise = apply(&field(subtle, method), subtle, args)?.dyn_into()?;
+    let out = apply(&field(subtle, method), subtle, args).map_err(|()| JsValue::UNDEFINED)?;
+    let promise: js_sys::Promise = out.dyn_into()?;
     JsFuture::from(promise).await
 }
 
