@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test: native Rust (unit + property), the wasm boundary suite
 # under Node and headless Chromium, the Node tests of the built package
-# (including the differential test against ../shared/apiframe-openapi.json),
-# the client scenarios against the fake API in Node, Chromium and a Worker,
-# and the page tests in Chromium against the release build.
+# (including the differential test against ../shared/apiframe-openapi.json
+# and a strict TypeScript consumer), the hostile-input suite in Node and
+# Chromium, the client scenarios against the fake API (a hostile server
+# among them) in Node, Chromium and a Worker, createProxy against the fake
+# as its upstream, and the page tests in Chromium against the release build.
 # Installs what it needs first (scripts/setup.sh skips what is present).
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -26,5 +28,5 @@ wasm-pack test --node
 step "wasm boundary suite in headless Chromium"
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
 
-step "Node, client (Node + Chromium + Worker) and page tests (node --test)"
-node --test --test-concurrency=1 tests/node/ tests/client/ tests/page/
+step "Node, hostile inputs, client (Node + Chromium + Worker), proxy and page tests (node --test)"
+node --test --test-concurrency=1 tests/node/ tests/hostile/ tests/client/ tests/proxy/ tests/page/

@@ -19,8 +19,9 @@ export function proxyHandler(core) {
 }
 
 // node:http's (req, res) to a WHATWG Request and back. The body streams
-// into the handler, which stops reading past its limit (and the socket is
-// destroyed then). Mount it before any body parser: a parsed body is gone.
+// into the handler, which stops reading past its limit: the rest is
+// discarded, the answer sent, and the connection closed. Mount it before any
+// body parser: a parsed body is gone.
 export async function serveNode(handler, req, res) {
   const rawHost = req.headers.host;
   const host = typeof rawHost === 'string' && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(rawHost) ? rawHost : 'localhost';
@@ -36,14 +37,16 @@ export async function serveNode(handler, req, res) {
     }
   }
   let body;
+  let dropped = false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
     body = new ReadableStream({
       start(controller) {
         req.on('data', (chunk) => {
+          if (dropped) return;
           try {
             controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           } catch {
-            req.destroy();
+            dropped = true;
           }
         });
         req.on('end', () => {
@@ -62,7 +65,9 @@ export async function serveNode(handler, req, res) {
         });
       },
       cancel() {
-        req.destroy();
+        // Past the limit: the rest is discarded as it arrives (never held),
+        // the answer goes out, then the connection is closed.
+        dropped = true;
       },
     });
   }
@@ -78,6 +83,10 @@ export async function serveNode(handler, req, res) {
   const out = {};
   response.headers.forEach((value, name) => {
     out[name] = value;
+  });
+  if (dropped) out.connection = 'close';
+  res.on('finish', () => {
+    if (dropped && !req.complete) req.destroy();
   });
   res.writeHead(response.status, out);
   res.end(new Uint8Array(await response.arrayBuffer()));
