@@ -50,7 +50,11 @@ pub fn estimate(request: &Value) -> Result<Estimate, Report> {
         // Unreachable while the spec's default is one of its resolutions (a
         // unit test pins that); answer with an error rather than panic.
         let mut r = Report::default();
-        r.push(join_path(spec.params_key, "resolution"), IssueCode::InvalidResolution, cat(&["expected ", &one_of(&[spec.default_resolution])]));
+        r.push(
+            join_path(spec.params_key, "resolution"),
+            IssueCode::InvalidResolution,
+            cat(&["expected ", &one_of(&[spec.default_resolution])]),
+        );
         return Err(r);
     };
     let duration = params.and_then(|p| p.get("duration"));

@@ -266,7 +266,10 @@ mod tests {
         r.push("prompt", IssueCode::PromptEmpty, "empty");
         r.push("x", IssueCode::UnknownField, "unknown");
         let e = Error::invalid(r);
-        assert_eq!((e.code, e.message.as_str(), e.issues.len(), e.retryable), (ErrorCode::InvalidRequest, "prompt: empty (and 1 more problem)", 2, false));
+        assert_eq!(
+            (e.code, e.message.as_str(), e.issues.len(), e.retryable),
+            (ErrorCode::InvalidRequest, "prompt: empty (and 1 more problem)", 2, false)
+        );
     }
     use crate::core::testing::value;
     use serde_json::json;

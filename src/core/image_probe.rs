@@ -3,7 +3,7 @@
 //! when refusing it). Then the warnings `checkImage` gives: the service
 //! needs JPG/PNG/BMP/WEBP, at least 300 px on each side.
 
-use crate::core::issue::{IssueCode, Issue};
+use crate::core::issue::{Issue, IssueCode};
 use crate::core::spec::HAPPYHORSE_11;
 use crate::core::text::{cat, num};
 
@@ -116,7 +116,14 @@ pub fn image_check(url: String, info: Option<ImageInfo>, size: Option<(u32, u32)
             ),
         }],
     };
-    ImageCheck { url, ok: warnings.is_empty(), format: info.map(|i| i.format), width: size.map(|s| s.0), height: size.map(|s| s.1), warnings }
+    ImageCheck {
+        url,
+        ok: warnings.is_empty(),
+        format: info.map(|i| i.format),
+        width: size.map(|s| s.0),
+        height: size.map(|s| s.1),
+        warnings,
+    }
 }
 
 /// Warnings for an image the browser could read.

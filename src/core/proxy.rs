@@ -44,7 +44,11 @@ pub struct ProxyConfig {
 
 impl core::fmt::Debug for ProxyConfig {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("ProxyConfig").field("api_key", &"***").field("upstream", &self.upstream).field("base_path", &self.base_path).finish()
+        f.debug_struct("ProxyConfig")
+            .field("api_key", &"***")
+            .field("upstream", &self.upstream)
+            .field("base_path", &self.base_path)
+            .finish()
     }
 }
 
@@ -81,7 +85,11 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
     };
     let api_key = send.as_ref().and_then(|s| s.api_key.clone());
     if send.is_some() && api_key.is_none() {
-        option_error(&mut report, "apiKey", "apiKey is required: the proxy adds it to every request it forwards (read it from the environment, never from the page)");
+        option_error(
+            &mut report,
+            "apiKey",
+            "apiKey is required: the proxy adds it to every request it forwards (read it from the environment, never from the page)",
+        );
     }
     if send.as_ref().is_some_and(|s| s.base_url.starts_with('/')) {
         option_error(&mut report, "upstream", "upstream must be an absolute http(s) URL such as https://api.apiframe.ai");
@@ -91,7 +99,11 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
         Some(Value::String(p)) if p.is_empty() || p == "/" => String::new(),
         Some(Value::String(p)) if is_plain_path(p) => p.trim_end_matches('/').to_string(),
         Some(_) => {
-            option_error(&mut report, "basePath", "basePath must be a path like /api/apiframe (letters, digits, - _ . / only, no .. or //)");
+            option_error(
+                &mut report,
+                "basePath",
+                "basePath must be a path like /api/apiframe (letters, digits, - _ . / only, no .. or //)",
+            );
             String::new()
         }
     };
@@ -110,7 +122,11 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
             for item in items {
                 match item.as_str() {
                     Some(o) if is_origin(o) => allowed_origins.push(o.to_string()),
-                    _ => option_error(&mut report, "allowedOrigins", "allowedOrigins must list exact origins like https://app.example (scheme, host and port only; no wildcards)"),
+                    _ => option_error(
+                        &mut report,
+                        "allowedOrigins",
+                        "allowedOrigins must list exact origins like https://app.example (scheme, host and port only; no wildcards)",
+                    ),
                 }
             }
         }
@@ -120,7 +136,11 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
         None | Some(Value::Undefined | Value::Null) => DEFAULT_MAX_BODY_BYTES,
         Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= MAX_MAX_BODY_BYTES as f64 => *n as usize,
         Some(_) => {
-            option_error(&mut report, "maxBodyBytes", &cat(&["maxBodyBytes must be a whole number of bytes from 1 to ", &num(MAX_MAX_BODY_BYTES as u64)]));
+            option_error(
+                &mut report,
+                "maxBodyBytes",
+                &cat(&["maxBodyBytes must be a whole number of bytes from 1 to ", &num(MAX_MAX_BODY_BYTES as u64)]),
+            );
             DEFAULT_MAX_BODY_BYTES
         }
     };
@@ -196,14 +216,17 @@ pub fn origin_allowed(config: &ProxyConfig, origin: Option<&str>, own_authority:
         None => true,
         Some(o) => {
             let authority = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
-            authority.is_some_and(|a| !a.is_empty() && a.eq_ignore_ascii_case(own_authority)) || config.allowed_origins.iter().any(|a| a == o)
+            authority.is_some_and(|a| !a.is_empty() && a.eq_ignore_ascii_case(own_authority))
+                || config.allowed_origins.iter().any(|a| a == o)
         }
     }
 }
 
 /// Whether the caller is on another origin (so CORS headers are due).
 pub fn is_cross_origin(origin: Option<&str>, own_authority: &str) -> bool {
-    origin.is_some_and(|o| !o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")).is_some_and(|a| a.eq_ignore_ascii_case(own_authority)))
+    origin.is_some_and(|o| {
+        !o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")).is_some_and(|a| a.eq_ignore_ascii_case(own_authority))
+    })
 }
 
 /// Decides what `method path` gets. `path` is the URL's path, as received
@@ -310,10 +333,19 @@ mod tests {
         let r = parse_proxy_options(&value(&json!({}))).unwrap_err();
         assert_eq!(r.errors[0].path, "options.apiKey");
         let c = config();
-        assert_eq!((c.upstream.as_str(), c.base_path.as_str(), c.max_body_bytes, c.timeout_ms), ("https://api.apiframe.ai", "/api/apiframe", 65536, 30000.0));
+        assert_eq!(
+            (c.upstream.as_str(), c.base_path.as_str(), c.max_body_bytes, c.timeout_ms),
+            ("https://api.apiframe.ai", "/api/apiframe", 65536, 30000.0)
+        );
         assert!(c.allowed_origins.is_empty());
         assert!(!format!("{c:?}").contains("afk_k"));
-        for bad in [json!({"apiKey": "k", "upstream": "/relative"}), json!({"apiKey": "k", "upstream": "http://u:p@h"}), json!({"apiKey": "k", "basePath": "/a/../b"}), json!({"apiKey": "k", "allowedOrigins": ["*"]}), json!({"apiKey": "k", "maxBodyBytes": 0})] {
+        for bad in [
+            json!({"apiKey": "k", "upstream": "/relative"}),
+            json!({"apiKey": "k", "upstream": "http://u:p@h"}),
+            json!({"apiKey": "k", "basePath": "/a/../b"}),
+            json!({"apiKey": "k", "allowedOrigins": ["*"]}),
+            json!({"apiKey": "k", "maxBodyBytes": 0}),
+        ] {
             assert!(parse_proxy_options(&value(&bad)).is_err(), "{bad}");
         }
     }

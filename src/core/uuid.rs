@@ -46,7 +46,16 @@ mod tests {
     #[test]
     fn only_canonical_uuids_are_job_ids() {
         assert!(is_uuid("0E3A4B2C-1D2E-4F5A-8B9C-0D1E2F3A4B5C"));
-        for bad in ["", ".", "..", "../me", "%2e%2e", "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5", "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5g", "0e3a4b2c11d2e-4f5a-8b9c-0d1e2f3a4b5c"] {
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../me",
+            "%2e%2e",
+            "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5",
+            "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5g",
+            "0e3a4b2c11d2e-4f5a-8b9c-0d1e2f3a4b5c",
+        ] {
             assert!(!is_uuid(bad), "{bad}");
         }
     }

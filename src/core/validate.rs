@@ -44,7 +44,11 @@ struct Checker {
 impl Checker {
     fn run(mut self, request: &Value) -> Report {
         let Value::Object(props) = request else {
-            self.report.push("", IssueCode::NotAnObject, cat(&["the request must be an object like { prompt: \"…\" }, got ", request.kind()]));
+            self.report.push(
+                "",
+                IssueCode::NotAnObject,
+                cat(&["the request must be an object like { prompt: \"…\" }, got ", request.kind()]),
+            );
             return self.report;
         };
         self.unknown_keys(props, "", self.spec.top_level_keys, self.spec.param_keys);
@@ -139,9 +143,11 @@ impl Checker {
         match model {
             None => {}
             Some(Value::String(m)) if m == self.spec.model => {}
-            Some(Value::Unread { .. }) => {
-                self.report.push("model", IssueCode::UnsupportedModel, cat(&["model must be \"", self.spec.model, "\" (or leave model out)"]))
-            }
+            Some(Value::Unread { .. }) => self.report.push(
+                "model",
+                IssueCode::UnsupportedModel,
+                cat(&["model must be \"", self.spec.model, "\" (or leave model out)"]),
+            ),
             Some(Value::String(m)) => self.report.push(
                 "model",
                 IssueCode::UnsupportedModel,
@@ -308,7 +314,11 @@ impl Checker {
                 "this image is on localhost or a private network; the service cannot fetch it from the internet",
             );
         } else if uri.is("http") {
-            self.report.push(path, IssueCode::ImageNotHttps, "this image URL is plain http:; the service may refuse to fetch it. Use https:");
+            self.report.push(
+                path,
+                IssueCode::ImageNotHttps,
+                "this image URL is plain http:; the service may refuse to fetch it. Use https:",
+            );
         } else if !http {
             self.report.push(
                 path,

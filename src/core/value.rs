@@ -20,7 +20,9 @@ pub enum Value {
     /// need only its length (the wasm boundary's fast path: it starts with a
     /// visible character and holds no "image"). The length is in UTF-16
     /// units.
-    Unread { utf16_len: usize },
+    Unread {
+        utf16_len: usize,
+    },
     Array(Vec<Value>),
     /// Properties in their original order.
     Object(Vec<(String, Value)>),

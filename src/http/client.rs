@@ -52,7 +52,12 @@ fn secret(config: &ClientConfig) -> Option<&str> {
 }
 
 /// Submits an already validated request body under `idempotency_key`.
-pub(crate) async fn submit(config: &ClientConfig, request: &Value, idempotency_key: &str, signal: Option<&AbortSignal>) -> Result<Accepted, Error> {
+pub(crate) async fn submit(
+    config: &ClientConfig,
+    request: &Value,
+    idempotency_key: &str,
+    signal: Option<&AbortSignal>,
+) -> Result<Accepted, Error> {
     let mut send_options = config.send.clone();
     send_options.idempotency_key = Some(idempotency_key.to_string());
     let http = assemble(request, &send_options, idempotency_key);
@@ -91,92 +96,85 @@ pub(crate) async fn wait_for_job(
     initial: Option<Job>,
     on_update: &dyn Fn(&Job),
 ) -> Result<Job, Error> {
-    wait_inner(config, wait, job_id, signal, initial, on_update).await.map_err(|e| e.redact(secret(config)))
-}
-
-async fn wait_inner(
-    config: &ClientConfig,
-    wait: WaitConfig,
-    job_id: &str,
-    signal: Option<&AbortSignal>,
-    initial: Option<Job>,
-    on_update: &dyn Fn(&Job),
-) -> Result<Job, Error> {
-    // One controller for the whole wait: the caller's signal and the wait's
-    // deadline both abort it, so the in-flight poll stops at once either way.
-    let controller = web_sys::AbortController::new().map_err(|_| Error::new(ErrorCode::Network, "AbortController is not available"))?;
-    let inner = controller.signal();
-    let _deadline_timer = {
-        let controller = controller.clone();
-        Timeout::new(wait.timeout_ms, move || controller.abort())
-    };
-    let _listener = signal.map(|s| {
-        let controller = controller.clone();
-        AbortListener::new(s, move || controller.abort())
-    });
-    let mut schedule = PollSchedule::new(wait.poll, now_ms());
-    let mut last: Option<Job> = initial;
-    let mut failures_in_a_row = 0;
-    let mut poll_config = config.clone();
-    // Polls retry inside the wait's own loop, not per request.
-    poll_config.retry.max_retries = 0;
-
-    let end = |mut e: Error, last: Option<Job>| {
-        e.job_id = Some(job_id.to_string());
-        e.job = last.map(Box::new);
-        e
-    };
-    let stopped = |last: Option<Job>| {
-        if is_aborted(signal) {
-            end(aborted(), last)
-        } else {
-            let message = cat(&["the job did not finish within the wait's timeoutMs; resume with waitForJob(\"", job_id, "\")"]);
-            end(Error::new(ErrorCode::Timeout, message), last)
-        }
-    };
-
-    loop {
-        let delay = schedule.next_delay_ms(now_ms(), js_sys::Math::random());
-        let delay = if failures_in_a_row > 0 {
-            // Back off after failures, honouring Retry-After, but keep waiting.
-            delay.max(config.retry.step_ms(failures_in_a_row))
-        } else {
-            delay
+    // A failed job's error text and body are the service's words: redacted too.
+    let waited = async {
+        // One controller for the whole wait: the caller's signal and the wait's
+        // deadline both abort it, so the in-flight poll stops at once either way.
+        let controller = web_sys::AbortController::new().map_err(|_| Error::new(ErrorCode::Network, "AbortController is not available"))?;
+        let inner = controller.signal();
+        let _deadline_timer = {
+            let controller = controller.clone();
+            Timeout::new(wait.timeout_ms, move || controller.abort())
         };
-        // The deadline timer aborts `inner`, ending this sleep with TIMEOUT.
-        if sleep(delay, Some(&inner)).await.is_err() {
-            return Err(stopped(last));
-        }
-        match get_job(&poll_config, job_id, Some(&inner)).await {
-            Ok(job) => {
-                failures_in_a_row = 0;
-                schedule.observe(now_ms(), job.progress);
-                let changed = last.as_ref().is_none_or(|prev| prev.status != job.status || prev.progress != job.progress);
-                if changed {
-                    on_update(&job);
-                }
-                match job.status.as_str() {
-                    COMPLETED => return Ok(job),
-                    FAILED => {
-                        let message = job.error.clone().unwrap_or_else(|| String::from("the job failed (its credits are refunded)"));
-                        return Err(end(Error::new(ErrorCode::JobFailed, message), Some(job)));
+        let _listener = signal.map(|s| {
+            let controller = controller.clone();
+            AbortListener::new(s, move || controller.abort())
+        });
+        let mut schedule = PollSchedule::new(wait.poll, now_ms());
+        let mut last: Option<Job> = initial;
+        let mut failures_in_a_row = 0;
+        let mut poll_config = config.clone();
+        // Polls retry inside the wait's own loop, not per request.
+        poll_config.retry.max_retries = 0;
+
+        let end = |mut e: Error, last: Option<Job>| {
+            e.job_id = Some(job_id.to_string());
+            e.job = last.map(Box::new);
+            e
+        };
+        let stopped = |last: Option<Job>| {
+            if is_aborted(signal) {
+                end(aborted(), last)
+            } else {
+                let message = cat(&["the job did not finish within the wait's timeoutMs; resume with waitForJob(\"", job_id, "\")"]);
+                end(Error::new(ErrorCode::Timeout, message), last)
+            }
+        };
+
+        loop {
+            let delay = schedule.next_delay_ms(now_ms(), js_sys::Math::random());
+            let delay = if failures_in_a_row > 0 {
+                // Back off after failures, honouring Retry-After, but keep waiting.
+                delay.max(config.retry.step_ms(failures_in_a_row))
+            } else {
+                delay
+            };
+            // The deadline timer aborts `inner`, ending this sleep with TIMEOUT.
+            if sleep(delay, Some(&inner)).await.is_err() {
+                return Err(stopped(last));
+            }
+            match get_job(&poll_config, job_id, Some(&inner)).await {
+                Ok(job) => {
+                    failures_in_a_row = 0;
+                    schedule.observe(now_ms(), job.progress);
+                    let changed = last.as_ref().is_none_or(|prev| prev.status != job.status || prev.progress != job.progress);
+                    if changed {
+                        on_update(&job);
                     }
-                    CANCELLED => return Err(end(Error::new(ErrorCode::JobCancelled, "the job was cancelled"), Some(job))),
-                    _ => last = Some(job),
+                    match job.status.as_str() {
+                        COMPLETED => return Ok(job),
+                        FAILED => {
+                            let message = job.error.clone().unwrap_or_else(|| String::from("the job failed (its credits are refunded)"));
+                            return Err(end(Error::new(ErrorCode::JobFailed, message), Some(job)));
+                        }
+                        CANCELLED => return Err(end(Error::new(ErrorCode::JobCancelled, "the job was cancelled"), Some(job))),
+                        _ => last = Some(job),
+                    }
+                }
+                Err(_) if is_aborted(Some(&inner)) => return Err(stopped(last)),
+                Err(e) => {
+                    failures_in_a_row += 1;
+                    if !e.retryable || failures_in_a_row >= config.max_poll_failures {
+                        return Err(end(e, last));
+                    }
+                    if let Some(ra) = e.retry_after_ms {
+                        if sleep(ra, Some(&inner)).await.is_err() {
+                            return Err(stopped(last));
+                        }
+                    }
                 }
             }
-            Err(_) if is_aborted(Some(&inner)) => return Err(stopped(last)),
-            Err(e) => {
-                failures_in_a_row += 1;
-                if !e.retryable || failures_in_a_row >= config.max_poll_failures {
-                    return Err(end(e, last));
-                }
-                if let Some(ra) = e.retry_after_ms {
-                    if sleep(ra, Some(&inner)).await.is_err() {
-                        return Err(stopped(last));
-                    }
-                }
-            }
         }
-    }
+    };
+    waited.await.map_err(|e| e.redact(secret(config)))
 }

@@ -12,7 +12,12 @@ use super::fetch::{exchange, Outgoing, Raw};
 
 /// Sends `route` upstream: `body` is the validated, re-serialized request
 /// of a submit; `idempotency_key` the caller's, already checked.
-pub(crate) async fn forward(config: &ProxyConfig, route: &Route, body: Option<&str>, idempotency_key: Option<String>) -> Result<Raw, Error> {
+pub(crate) async fn forward(
+    config: &ProxyConfig,
+    route: &Route,
+    body: Option<&str>,
+    idempotency_key: Option<String>,
+) -> Result<Raw, Error> {
     let mut headers = vec![("Accept", String::from("application/json")), ("X-API-Key", config.api_key.clone())];
     let (method, url) = match route {
         Route::Job(id) => (Method::GET, cat(&[&config.upstream, JOBS_PATH, id])),

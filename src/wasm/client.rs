@@ -59,12 +59,18 @@ fn read_call_options(options: Option<&JsValue>) -> Result<CallOptions, Error> {
         match at {
             0 => {
                 let signal = js.dyn_into::<AbortSignal>().map_err(|_| {
-                    bad_argument("options.signal", IssueCode::InvalidOption, "signal must be an AbortSignal (from new AbortController().signal)")
+                    bad_argument(
+                        "options.signal",
+                        IssueCode::InvalidOption,
+                        "signal must be an AbortSignal (from new AbortController().signal)",
+                    )
                 })?;
                 call.signal = Some(signal);
             }
             _ => {
-                let f = js.dyn_into::<js_sys::Function>().map_err(|_| bad_argument("options.onUpdate", IssueCode::InvalidOption, "onUpdate must be a function"))?;
+                let f = js
+                    .dyn_into::<js_sys::Function>()
+                    .map_err(|_| bad_argument("options.onUpdate", IssueCode::InvalidOption, "onUpdate must be a function"))?;
                 call.on_update = Some(f);
             }
         }
@@ -77,7 +83,11 @@ fn read_call_options(options: Option<&JsValue>) -> Result<CallOptions, Error> {
 fn job_id_arg(value: &JsValue) -> Result<String, Error> {
     let id = string_arg(value, "jobId")?;
     if !is_uuid(&id) {
-        return Err(bad_argument("jobId", IssueCode::InvalidJobId, "jobId must be the id the service gave the job: a UUID like 0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c"));
+        return Err(bad_argument(
+            "jobId",
+            IssueCode::InvalidJobId,
+            "jobId must be the id the service gave the job: a UUID like 0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c",
+        ));
     }
     Ok(id)
 }

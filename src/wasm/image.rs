@@ -51,7 +51,8 @@ async fn image_size(url: &str) -> Option<(u32, u32)> {
 #[wasm_bindgen(js_name = checkImage, unchecked_return_type = "Promise<ImageCheck>")]
 pub fn check_image(#[wasm_bindgen(unchecked_param_type = "string")] url: &JsValue, options: Option<CheckImageOptions>) -> js_sys::Promise {
     let url = string_arg(url, "url");
-    let index = options.as_deref().map(|o| field(o, "index")).and_then(|i| i.as_f64()).filter(|i| i.fract() == 0.0 && *i >= 0.0 && *i < 1e6);
+    let index =
+        options.as_deref().map(|o| field(o, "index")).and_then(|i| i.as_f64()).filter(|i| i.fract() == 0.0 && *i >= 0.0 && *i < 1e6);
     let path = match index {
         Some(i) => crate::core::issue::index_path("happyhorse11Params.images", i as usize),
         None => String::new(),

@@ -119,7 +119,12 @@ struct SubmitEvent<'a> {
     report: &'a Report,
 }
 
-async fn answer(config: &ProxyConfig, request: &web_sys::Request, authorize: Option<&js_sys::Function>, on_submit: Option<&js_sys::Function>) -> Answer {
+async fn answer(
+    config: &ProxyConfig,
+    request: &web_sys::Request,
+    authorize: Option<&js_sys::Function>,
+    on_submit: Option<&js_sys::Function>,
+) -> Answer {
     let headers = request.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let origin = header("origin");
@@ -226,7 +231,9 @@ async fn pass(config: &ProxyConfig, request: &web_sys::Request, route: &Route, o
         Err(e) if e.code == ErrorCode::Timeout => Answer::refusal(Refusal::new(504, "the upstream service did not answer in time")),
         Err(e) => {
             let message = match e.code {
-                ErrorCode::BadResponse => "the upstream service gave an answer this proxy does not pass on (a redirect or an oversized body)",
+                ErrorCode::BadResponse => {
+                    "the upstream service gave an answer this proxy does not pass on (a redirect or an oversized body)"
+                }
                 _ => "the upstream service could not be reached",
             };
             Answer::refusal(Refusal::new(502, message))

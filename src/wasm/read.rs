@@ -28,7 +28,9 @@
 //!   length: its only rule left is the length limit.
 //! - Key strings made once (`toJSON`, `length`) and reused.
 
-use crate::core::limits::{HUGE_ARRAY, MAX_DEPTH, MAX_ITEMS, MAX_STRING_UNITS, MAX_TOTAL_UNITS, MAX_VALUES, TOO_DEEP, TOO_MANY_KEYS, TOO_MANY_VALUES};
+use crate::core::limits::{
+    HUGE_ARRAY, MAX_DEPTH, MAX_ITEMS, MAX_STRING_UNITS, MAX_TOTAL_UNITS, MAX_VALUES, TOO_DEEP, TOO_MANY_KEYS, TOO_MANY_VALUES,
+};
 use crate::core::value::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -326,11 +328,15 @@ fn boxed(v: &JsValue) -> Option<Value> {
         return Some(call("Number").and_then(|n| n.as_f64()).map_or(Value::Other("a Number object that could not be read"), Value::Number));
     }
     if v.is_instance_of::<js_sys::JsString>() {
-        return Some(call("String").and_then(|s| s.as_string()).map_or(Value::Other("a String object that could not be read"), Value::String));
+        return Some(
+            call("String").and_then(|s| s.as_string()).map_or(Value::Other("a String object that could not be read"), Value::String),
+        );
     }
     if v.is_instance_of::<js_sys::Boolean>() {
         // Not Boolean(v), which is true for every object: its own value.
-        let value_of = get(&global, &JsValue::from_str("Boolean")).and_then(|b| get(&b, &JsValue::from_str("prototype"))).and_then(|p| get(&p, &JsValue::from_str("valueOf")));
+        let value_of = get(&global, &JsValue::from_str("Boolean"))
+            .and_then(|b| get(&b, &JsValue::from_str("prototype")))
+            .and_then(|p| get(&p, &JsValue::from_str("valueOf")));
         let own = value_of.ok().and_then(|f| apply(&f, v, &js_sys::Array::new()).ok()).and_then(|b| b.as_bool());
         return Some(own.map_or(Value::Other("a Boolean object that could not be read"), Value::Bool));
     }
@@ -348,4 +354,3 @@ pub(crate) fn field(target: &JsValue, key: &str) -> JsValue {
     }
     get(target, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
 }
-

@@ -21,7 +21,12 @@ pub fn find_image_references(#[wasm_bindgen(unchecked_param_type = "string")] pr
     // service takes, and the scan's answer would be a list of millions.
     let units = if prompt.is_string() { prompt.unchecked_ref::<js_sys::JsString>().length() as usize } else { 0 };
     if units > MAX_STRING_UNITS {
-        let message = cat(&["the prompt is ", &num(units as u64), " characters long; findImageReferences reads at most ", &num(MAX_STRING_UNITS as u64)]);
+        let message = cat(&[
+            "the prompt is ",
+            &num(units as u64),
+            " characters long; findImageReferences reads at most ",
+            &num(MAX_STRING_UNITS as u64),
+        ]);
         return Err(bad_argument("prompt", IssueCode::PromptTooLong, &message));
     }
     Ok(to_js(&image_references(&string_arg(prompt, "prompt")?)))

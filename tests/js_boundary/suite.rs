@@ -93,7 +93,8 @@ fn build_request_throws_a_happyhorse_error_with_validates_issues() {
 
 #[wasm_bindgen_test]
 fn build_request_builds_the_wire_request() {
-    let r = build_request(&js("({ prompt: 'a horse' })"),
+    let r = build_request(
+        &js("({ prompt: 'a horse' })"),
         Some(js("({ baseUrl: 'https://proxy.example/apiframe/', idempotencyKey: 'k-1' })").into()),
     )
     .unwrap();
