@@ -170,7 +170,7 @@ impl Checker {
             Some(images) => self.images(images),
         };
         if let Some(v) = params.get("resolution") {
-            if !v.as_str().is_some_and(|r| self.spec.resolution(r).is_some()) {
+            if v.as_str().is_none_or(|r| self.spec.resolution(r).is_none()) {
                 let names: Vec<&str> = self.spec.resolutions.iter().map(|r| r.name).collect();
                 self.one_of_set(Field::Child(at, "resolution"), v, &names, IssueCode::InvalidResolution);
             }
