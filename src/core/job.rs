@@ -131,6 +131,19 @@ pub fn parse_job(body: &Value) -> Result<Job, BadResponse> {
     })
 }
 
+/// Whether `job`, read from `GET /v2/jobs/{asked}`, is an answer the client
+/// can trust: it is about the job asked for (ids compared without case),
+/// and a COMPLETED job that is not `expired` names its video.
+pub fn check_job(job: &Job, asked: &str) -> Result<(), BadResponse> {
+    if !job.job_id.eq_ignore_ascii_case(asked) {
+        return Err(BadResponse("the service answered about another job than the one asked for"));
+    }
+    if job.status == COMPLETED && job.video_urls.is_empty() && !job.expired {
+        return Err(BadResponse("the job is COMPLETED but the answer names no video URL"));
+    }
+    Ok(())
+}
+
 /// Video URLs from a `result` of any shape seen: a bare string,
 /// `{videoUrl}`, `{videoUrls: [...]}`, `{url}`, or an array of those.
 pub fn video_urls(result: Option<&Value>) -> Vec<String> {
@@ -208,6 +221,19 @@ mod tests {
             parse_job(&value(&json!({"id": "j", "status": "COMPLETED", "result": "https://cdn.example/v.mp4", "expired": true}))).unwrap();
         assert!(j.expired);
         assert!(!parse_job(&value(&json!({"id": "j", "status": "COMPLETED"}))).unwrap().expired);
+    }
+
+    #[test]
+    fn answers_about_another_job_or_a_videoless_completion_are_refused() {
+        let j = parse_job(&value(&json!({"id": "AB", "status": "COMPLETED", "result": "https://cdn.example/v.mp4"}))).unwrap();
+        assert!(check_job(&j, "ab").is_ok());
+        assert!(check_job(&j, "cd").is_err());
+        let bare = parse_job(&value(&json!({"id": "ab", "status": "COMPLETED", "result": null}))).unwrap();
+        assert!(check_job(&bare, "ab").is_err());
+        let purged = parse_job(&value(&json!({"id": "ab", "status": "COMPLETED", "expired": true}))).unwrap();
+        assert!(check_job(&purged, "ab").is_ok());
+        let running = parse_job(&value(&json!({"id": "ab", "status": "PROCESSING"}))).unwrap();
+        assert!(check_job(&running, "ab").is_ok());
     }
 
     #[test]

@@ -49,6 +49,23 @@ impl RetryPolicy {
     }
 }
 
+impl RetryPolicy {
+    /// The wait before the next poll after `failures` failed polls in a row:
+    /// the service's `Retry-After` when it sent one — in place of the
+    /// backoff step, never on top of it — else the backoff step (at least
+    /// `scheduled`, the schedule's own next gap). `None` when that wait is
+    /// longer than what is left of the wait (`remaining_ms`) or than
+    /// `max_retry_after_ms`: the wait should end now and say when to come
+    /// back, rather than sleep past its own deadline.
+    pub fn poll_delay_after_failure(&self, failures: u32, retry_after_ms: Option<f64>, scheduled: f64, remaining_ms: f64) -> Option<f64> {
+        let delay = match retry_after_ms {
+            Some(ra) => ra.max(0.0),
+            None => scheduled.max(self.step_ms(failures)),
+        };
+        (delay <= remaining_ms && delay <= self.max_retry_after_ms).then_some(delay)
+    }
+}
+
 /// Milliseconds to wait from a `Retry-After` value: delta-seconds (`"3"`,
 /// fractions tolerated) or an HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`),
 /// relative to `now_ms` (Unix milliseconds). Past dates mean 0.
@@ -122,6 +139,17 @@ mod tests {
 
     fn failure(status: u16, retry_after_ms: Option<f64>) -> Error {
         from_status(status, &Value::Undefined, None, retry_after_ms)
+    }
+
+    #[test]
+    fn a_retry_after_replaces_the_backoff_and_a_long_one_ends_the_wait() {
+        let p = RetryPolicy::default();
+        assert_eq!(p.poll_delay_after_failure(3, Some(1_000.0), 4_000.0, 600_000.0), Some(1_000.0), "not 1 s + the 2 s step");
+        assert_eq!(p.poll_delay_after_failure(1, None, 300.0, 600_000.0), Some(1_000.0));
+        assert_eq!(p.poll_delay_after_failure(1, None, 5_000.0, 600_000.0), Some(5_000.0));
+        assert_eq!(p.poll_delay_after_failure(1, Some(3_000_000_000.0), 2_000.0, 600_000.0), None, "longer than setTimeout holds");
+        assert_eq!(p.poll_delay_after_failure(1, Some(30_000.0), 2_000.0, 10_000.0), None, "past the wait's deadline");
+        assert_eq!(p.poll_delay_after_failure(1, Some(90_000.0), 2_000.0, 600_000.0), None, "over the 60 s cap");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use crate::core::client_options::{ClientConfig, WaitConfig};
 use crate::core::error::{Error, ErrorCode};
-use crate::core::job::{parse_accepted, parse_job, Accepted, Job, CANCELLED, COMPLETED, FAILED};
+use crate::core::job::{check_job, parse_accepted, parse_job, Accepted, Job, CANCELLED, COMPLETED, FAILED};
 use crate::core::poll::PollSchedule;
 use crate::core::request::assemble;
 use crate::core::spec::JOBS_PATH;
@@ -78,7 +78,17 @@ pub(crate) async fn get_job(config: &ClientConfig, job_id: &str, signal: Option<
     let headers = read_headers(config);
     let out = Outgoing { method: Method::GET, url: &url, headers: &headers, body: None };
     let result = match send_with_retries(config, &out, signal).await {
-        Ok(answer) => parse_job(&answer.body).map_err(|e| Error::bad_response(e.0, Some(answer.status), answer.request_id)),
+        Ok(answer) => match parse_job(&answer.body) {
+            Ok(job) => match check_job(&job, job_id) {
+                Ok(()) => Ok(job),
+                Err(e) => {
+                    let mut err = Error::bad_response(e.0, Some(answer.status), answer.request_id);
+                    err.job = Some(Box::new(job));
+                    Err(err)
+                }
+            },
+            Err(e) => Err(Error::bad_response(e.0, Some(answer.status), answer.request_id)),
+        },
         Err(e) => Err(e),
     };
     result.map_err(|e| e.with_job_id(job_id).redact(secret(config)))
@@ -110,7 +120,10 @@ pub(crate) async fn wait_for_job(
             let controller = controller.clone();
             AbortListener::new(s, move || controller.abort())
         });
-        let mut schedule = PollSchedule::new(wait.poll, now_ms());
+        let started = now_ms();
+        let mut schedule = PollSchedule::new(wait.poll, started);
+        // Set after a failed poll: the wait before the next one.
+        let mut after_failure: Option<f64> = None;
         let mut last: Option<Job> = initial;
         let mut failures_in_a_row = 0;
         let mut poll_config = config.clone();
@@ -132,12 +145,9 @@ pub(crate) async fn wait_for_job(
         };
 
         loop {
-            let delay = schedule.next_delay_ms(now_ms(), js_sys::Math::random());
-            let delay = if failures_in_a_row > 0 {
-                // Back off after failures, honouring Retry-After, but keep waiting.
-                delay.max(config.retry.step_ms(failures_in_a_row))
-            } else {
-                delay
+            let delay = match after_failure.take() {
+                Some(delay) => delay,
+                None => schedule.next_delay_ms(now_ms(), js_sys::Math::random()),
             };
             // The deadline timer aborts `inner`, ending this sleep with TIMEOUT.
             if sleep(delay, Some(&inner)).await.is_err() {
@@ -167,10 +177,15 @@ pub(crate) async fn wait_for_job(
                     if !e.retryable || failures_in_a_row >= config.max_poll_failures {
                         return Err(end(e, last));
                     }
-                    if let Some(ra) = e.retry_after_ms {
-                        if sleep(ra, Some(&inner)).await.is_err() {
-                            return Err(stopped(last));
-                        }
+                    // Back off (or wait out Retry-After, instead of the step)
+                    // and keep waiting — unless that would outlast the wait
+                    // itself: then stop now with retryAfterMs and jobId, so
+                    // the caller knows when to resume.
+                    let remaining = started + wait.timeout_ms - now_ms();
+                    let scheduled = schedule.next_delay_ms(now_ms(), js_sys::Math::random());
+                    match config.retry.poll_delay_after_failure(failures_in_a_row, e.retry_after_ms, scheduled, remaining) {
+                        Some(delay) => after_failure = Some(delay),
+                        None => return Err(end(e, last)),
                     }
                 }
             }
