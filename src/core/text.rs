@@ -74,15 +74,22 @@ pub fn one_of(values: &[&str]) -> String {
     s
 }
 
-/// Levenshtein distance of two short ASCII-ish strings, capped work: inputs
+/// Levenshtein distance of two short byte strings, on the stack: inputs
 /// longer than 64 bytes count as far apart.
 pub fn edit_distance(a: &str, b: &str) -> usize {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
+    edit_distance_bytes(a.as_bytes(), b.as_bytes())
+}
+
+/// [`edit_distance`] of byte strings.
+pub fn edit_distance_bytes(a: &[u8], b: &[u8]) -> usize {
     if a.len() > 64 || b.len() > 64 {
         return usize::MAX;
     }
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    let mut cur = vec![0; b.len() + 1];
+    let mut prev = [0usize; 65];
+    let mut cur = [0usize; 65];
+    for (j, slot) in prev.iter_mut().enumerate().take(b.len() + 1) {
+        *slot = j;
+    }
     for (i, &ca) in a.iter().enumerate() {
         cur[0] = i + 1;
         for (j, &cb) in b.iter().enumerate() {

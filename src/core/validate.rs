@@ -11,7 +11,7 @@
 use crate::core::issue::{index_path, join_path, IssueCode, Mode, Report};
 use crate::core::references::{self, Reference};
 use crate::core::spec::{ModelSpec, HAPPYHORSE_11};
-use crate::core::text::{cat, edit_distance, num, one_of, quoted, utf16_len};
+use crate::core::text::{cat, edit_distance_bytes, num, one_of, quoted, utf16_len};
 use crate::core::url::{self, UriError};
 use crate::core::value::Value;
 
@@ -466,10 +466,30 @@ impl Checker {
 /// `-`, or one or two edits away.
 fn closest<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     // ASCII case folding only: keys are ASCII, and Unicode case tables would
-    // cost kilobytes of wasm.
-    let squash = |s: &str| -> String { s.chars().filter(|c| *c != '_' && *c != '-').map(|c| c.to_ascii_lowercase()).collect() };
-    let k = squash(key);
-    allowed.iter().map(|a| (edit_distance(&k, &squash(a)), *a)).filter(|(d, _)| *d <= 2).min_by_key(|(d, _)| *d).map(|(_, a)| a)
+    // cost kilobytes of wasm. Squashed into stack buffers: no allocation.
+    fn squash<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b [u8]> {
+        let mut n = 0;
+        for b in s.bytes().filter(|b| *b != b'_' && *b != b'-') {
+            *buf.get_mut(n)? = b.to_ascii_lowercase();
+            n += 1;
+        }
+        buf.get(..n)
+    }
+    let mut kb = [0u8; 64];
+    let k = squash(key, &mut kb)?;
+    let mut best: Option<(usize, &'a str)> = None;
+    for a in allowed {
+        let mut ab = [0u8; 64];
+        let Some(sq) = squash(a, &mut ab) else { continue };
+        if sq.len().abs_diff(k.len()) > 2 {
+            continue;
+        }
+        let d = edit_distance_bytes(k, sq);
+        if d <= 2 && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, a));
+        }
+    }
+    best.map(|(_, a)| a)
 }
 
 /// "a string of 70000 characters".
