@@ -1,6 +1,7 @@
 //! The two routes of the service the package uses, as the provider's
-//! schema describes them: `POST /v2/videos/generate` and
-//! `GET /v2/jobs/{id}`, with its error envelopes.
+//! schema describes them: `POST /v2/videos/generate` (bodies checked
+//! against that schema, see `schema.rs`) and `GET /v2/jobs/{id}`, with its
+//! error envelopes. Credit costs come from the package's `estimate`.
 
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -8,6 +9,7 @@ use std::time::Instant;
 
 use crate::http::{Request, Response};
 use crate::jobs::{Job, Webhook};
+use crate::schema::Schema;
 use crate::state::{Config, State};
 
 pub fn error(status: u16, message: &str) -> Response {
@@ -28,30 +30,14 @@ pub fn check_key(config: &Config, req: &Request) -> Option<Response> {
     }
 }
 
-/// The service's 400 for a body our own core rejects, `details` keyed by
-/// JSON path. The wire requires `model` even though the package adds it.
-fn validation_error(body: &Value) -> Option<Response> {
-    let report = happyhorse::core::validate(&happyhorse::core::Value::from(body));
-    let mut details = serde_json::Map::new();
-    for issue in &report.errors {
-        let path = if issue.path.is_empty() { "(root)".to_string() } else { issue.path.clone() };
-        let list = details.entry(path).or_insert_with(|| json!([]));
-        if let Value::Array(items) = list {
-            items.push(json!(issue.message));
-        }
-    }
-    if body.is_object() && body.get("model").is_none() {
-        details.insert("model".into(), json!(["Required"]));
-    }
-    (!details.is_empty()).then(|| Response::json(400, &json!({ "error": "Validation failed", "details": details })))
-}
-
-pub fn submit(state: &Arc<Mutex<State>>, req: &Request, origin: &str) -> (Response, Option<Job>) {
+/// `POST /v2/videos/generate`: a body the provider's schema accepts becomes
+/// a job (or, under a known `Idempotency-Key`, the job it made before).
+pub fn submit(state: &Arc<Mutex<State>>, schema: &Schema, req: &Request, origin: &str) -> (Response, Option<Job>) {
     let Ok(body) = serde_json::from_slice::<Value>(&req.body) else {
         return (error(400, "Request body must be JSON"), None);
     };
-    if let Some(r) = validation_error(&body) {
-        return (r, None);
+    if let Some(details) = schema.check(&body) {
+        return (Response::json(400, &crate::schema::rejection(details)), None);
     }
     let raw_body = String::from_utf8_lossy(&req.body).to_string();
     let mut s = state.lock().expect("state lock");
@@ -89,9 +75,11 @@ pub fn submit(state: &Arc<Mutex<State>>, req: &Request, origin: &str) -> (Respon
     let id = s.rng.uuid();
     let settings = s.settings.clone();
     let job = Job::new(id.clone(), &body, &settings, credits, format!("{origin}/media/sample.webm"), webhook);
-    s.jobs.insert(id.clone(), job.clone());
+    let weight = raw_body.len() + 512;
+    s.jobs.insert(id.clone(), job.clone(), weight);
     if let Some(k) = key {
-        s.idempotency.insert(k, (raw_body, id.clone()));
+        let weight = weight + k.len();
+        s.idempotency.insert(k, (raw_body, id.clone()), weight);
     }
     (Response::json(202, &json!({ "jobId": id, "status": "QUEUED" })), Some(job))
 }

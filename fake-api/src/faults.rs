@@ -4,7 +4,9 @@
 //! `{"route": "generate"|"jobs"|"any", "kind": ..., "count": 1, ...}` with
 //! kinds:
 //! - `status`: answer `status` (e.g. 429, 402, 500, 503) with `body` or a
-//!   fitting error envelope, and `retryAfter` as `Retry-After` when given;
+//!   fitting error envelope, and `retryAfter` as `Retry-After` when given
+//!   (any one-line text or number: a value with CR, LF, NUL or another
+//!   control character is refused with 400, never written as a header);
 //! - `drop`: close the connection without answering, doing nothing;
 //! - `drop-after`: do the work (a submit creates its job), then close the
 //!   connection without answering — "the answer was lost";
@@ -15,7 +17,7 @@
 //! Hostile kinds, for what a client must survive from a server it does not
 //! control (a compromised host, a misconfigured proxy):
 //! - `redirect`: answer `status` (301, 302, 303, 307 or 308; default 307)
-//!   with `Location: <location>` (required; usually another origin) and a
+//!   with `Location: <location>` (required, one line; usually another origin) and a
 //!   small JSON body — a client that follows it hands its key, body and
 //!   Idempotency-Key to whoever the server names;
 //! - `huge`: answer 200/202 with a well-formed job JSON padded to `bytes`
@@ -34,6 +36,8 @@
 //! stays flat whatever their size or duration.
 
 use serde_json::Value;
+
+use crate::http::is_field_value;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
@@ -69,7 +73,12 @@ pub fn parse(v: &Value) -> Result<Fault, String> {
         "status" => Kind::Status {
             status: v.get("status").and_then(Value::as_u64).filter(|s| (100..600).contains(s)).ok_or("status needs a status code")? as u16,
             body: v.get("body").cloned(),
-            retry_after: v.get("retryAfter").map(|r| r.as_str().map_or_else(|| r.to_string(), str::to_string)),
+            retry_after: match v.get("retryAfter").map(|r| r.as_str().map_or_else(|| r.to_string(), str::to_string)) {
+                Some(r) if !is_field_value(&r) => {
+                    return Err("retryAfter must be one line: no CR, LF, NUL or other control characters".into())
+                }
+                r => r,
+            },
         },
         "drop" => Kind::Drop,
         "drop-after" => Kind::DropAfter,
@@ -85,8 +94,8 @@ pub fn parse(v: &Value) -> Result<Fault, String> {
             location: v
                 .get("location")
                 .and_then(Value::as_str)
-                .filter(|l| !l.is_empty() && !l.contains(['\r', '\n']))
-                .ok_or("redirect needs a location (one line)")?
+                .filter(|l| !l.is_empty() && is_field_value(l))
+                .ok_or("redirect needs a location (one line: no CR, LF, NUL or other control characters)")?
                 .to_string(),
         },
         "huge" => Kind::Huge {
@@ -156,6 +165,19 @@ mod tests {
         assert!(kind(json!({"kind": "redirect"})).is_err());
         assert!(kind(json!({"kind": "redirect", "location": ""})).is_err());
         assert!(kind(json!({"kind": "redirect", "location": "http://x/\r\nSet-Cookie: a=b"})).is_err());
+        assert!(kind(json!({"kind": "redirect", "location": "http://x/\0"})).is_err());
+    }
+
+    #[test]
+    fn retry_after_must_be_one_line() {
+        let kind = |v: Value| parse(&v).map(|f| f.kind);
+        for bad in ["1\r\nSet-Cookie: a=b", "1\n", "1\r", "1\u{0}", "\u{7f}"] {
+            let e = kind(json!({"kind": "status", "status": 429, "retryAfter": bad})).unwrap_err();
+            assert!(e.contains("retryAfter"), "{e}");
+        }
+        for good in [json!("120"), json!("Wed, 21 Oct 2015 07:28:00 GMT"), json!(-1), json!("soon\tish")] {
+            assert!(kind(json!({"kind": "status", "status": 429, "retryAfter": good})).is_ok());
+        }
     }
 
     #[test]

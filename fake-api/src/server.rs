@@ -1,25 +1,69 @@
-//! Connection handling and routing: API routes (with faults, CORS, the
-//! request log), the control routes under `/__fake/`, and static files
-//! (the demo page, the built package, the sample video).
+//! Connections and routing: the accept loop (with the connection cap), one
+//! request per connection read under the size and time limits, then the
+//! API routes under `/v2/` (faults, CORS, the request log), the control
+//! routes under `/__fake/` (same-origin only), and static files (the demo
+//! page, the built package, the sample video).
+//!
+//! CORS: the `/v2/` routes reflect any `Origin` (a page on another port
+//! calls them, as it would call its own backend). The control routes never
+//! carry `Access-Control-Allow-*` headers and refuse with 403 any request
+//! whose `Origin` is not the fake's own (`http://127.0.0.1:PORT`,
+//! `http://localhost:PORT`), whose `Host` is not the fake's own address (a
+//! DNS-rebinding page), or whose `Sec-Fetch-Site` says another site; every
+//! preflight (`OPTIONS`) to them is refused too. Tools and Node tests, which
+//! send no `Origin`, use them as before.
 
 use serde_json::{json, Value};
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::io::BufReader;
-use tokio::net::TcpStream;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Semaphore;
 
 use crate::api;
 use crate::faults::{self, Kind};
-use crate::http::{read_request, write_response, Request, Response};
+use crate::http::{read_body, read_head, write_response, IdleWriter, ReadError, Request, Response};
 use crate::jobs::{Job, Outcome};
+use crate::limits::{Admission, Limits, Slots, BUSY};
 use crate::log::{entry_json, mask_key, Entry};
+use crate::schema::Schema;
 use crate::state::{Config, State};
 use crate::stream::Streamed;
+
+/// Jobs whose webhooks may be pending at once; later ones send none.
+const MAX_WEBHOOK_JOBS: usize = 256;
+/// After refusing a request early, how long its remaining bytes are read
+/// and dropped, so the client sees the answer rather than a reset.
+const LINGER: Duration = Duration::from_secs(1);
+const LINGER_BYTES: usize = 4 << 20;
 
 pub struct Server {
     pub state: Arc<Mutex<State>>,
     pub config: Config,
+    pub limits: Limits,
+    pub slots: Slots,
+    pub own: Own,
+    pub schema: Schema,
+    webhook_jobs: Arc<Semaphore>,
+}
+
+/// The fake's own origins and `Host` values, from the address it listens on.
+pub struct Own {
+    origins: Vec<String>,
+    hosts: Vec<String>,
+}
+
+impl Own {
+    pub fn for_addr(addr: SocketAddr) -> Own {
+        let ip = match addr.ip() {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        let hosts = vec![format!("{ip}:{}", addr.port()), format!("localhost:{}", addr.port())];
+        Own { origins: hosts.iter().map(|h| format!("http://{h}")).collect(), hosts }
+    }
 }
 
 fn cors(mut r: Response, req: &Request) -> Response {
@@ -37,27 +81,150 @@ fn logged_headers(req: &Request) -> Vec<(String, String)> {
     req.headers.iter().map(|(k, v)| if k == "x-api-key" { (k.clone(), mask_key(v)) } else { (k.clone(), v.clone()) }).collect()
 }
 
+fn is_control(path: &str) -> bool {
+    path == "/__fake" || path.starts_with("/__fake/")
+}
+
 impl Server {
-    pub async fn handle(self: Arc<Self>, stream: TcpStream) {
-        let mut stream = BufReader::new(stream);
-        let Some(req) = read_request(&mut stream).await else { return };
-        let origin = req.header("host").map(|h| format!("http://{h}")).unwrap_or_default();
-        if req.method == "OPTIONS" {
-            let _ = write_response(&mut stream, &cors(Response::new(204, "text/plain", ""), &req)).await;
-            return;
-        }
-        if req.path.starts_with("/v2/") {
-            self.api(stream, req, &origin).await;
-        } else if let Some(control) = req.path.strip_prefix("/__fake/") {
-            let r = self.control(control, &req);
-            let _ = write_response(&mut stream, &cors(r, &req)).await;
-        } else {
-            let r = self.static_file(&req.path);
-            let _ = write_response(&mut stream, &r).await;
+    pub fn new(state: State, config: Config, limits: Limits, own: Own, schema: Schema) -> Server {
+        Server {
+            state: Arc::new(Mutex::new(state)),
+            config,
+            slots: Slots::new(limits.max_connections),
+            limits,
+            own,
+            schema,
+            webhook_jobs: Arc::new(Semaphore::new(MAX_WEBHOOK_JOBS)),
         }
     }
 
-    async fn api(&self, mut stream: BufReader<TcpStream>, req: Request, origin: &str) {
+    /// Accepts connections forever, each in its own task once it has a place.
+    pub async fn serve(self: Arc<Self>, listener: TcpListener) {
+        loop {
+            let stream = match listener.accept().await {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    // Out of file descriptors, most likely: let some close.
+                    eprintln!("fake-apiframe: accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            };
+            match self.slots.admit().await {
+                Some(place) => {
+                    tokio::spawn(self.clone().connection(stream, place));
+                }
+                None => {
+                    let _ = stream.try_write(BUSY);
+                }
+            }
+        }
+    }
+
+    async fn connection(self: Arc<Self>, mut stream: TcpStream, place: Admission) {
+        let Admission { id, permit: _permit, evicted } = place;
+        let mut buf = Vec::new();
+        let deadline = tokio::time::Instant::now() + self.limits.head_timeout;
+        let head = tokio::select! {
+            biased;
+            _ = evicted => None,
+            r = tokio::time::timeout_at(deadline, read_head(&mut stream, &mut buf)) => Some(r),
+        };
+        self.slots.busy(id);
+        let head = match head {
+            // Closed to make room for a newer connection.
+            None => return,
+            Some(Err(_)) => {
+                if !buf.is_empty() {
+                    let why = format!("The request head must arrive within {} ms", self.limits.head_timeout.as_millis());
+                    self.refuse(stream, 408, &why).await;
+                }
+                return;
+            }
+            Some(Ok(Err(ReadError::Closed))) => return,
+            Some(Ok(Err(ReadError::Refuse(status, why)))) => return self.refuse(stream, status, &why).await,
+            Some(Ok(Ok(head))) => head,
+        };
+        let idle = self.limits.idle_timeout;
+        if head.expect_continue && head.content_length > head.rest.len() {
+            let sent = tokio::time::timeout(idle, stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")).await;
+            if !matches!(sent, Ok(Ok(()))) {
+                return;
+            }
+        }
+        let mut req = head.request;
+        req.body = match tokio::time::timeout(idle, read_body(&mut stream, head.rest, head.content_length)).await {
+            Ok(Ok(body)) => body,
+            Ok(Err(_)) => return,
+            Err(_) => {
+                let why = format!("The request body must arrive within {} ms of its head", idle.as_millis());
+                return self.refuse(stream, 408, &why).await;
+            }
+        };
+        let mut out = IdleWriter::new(stream, idle);
+        self.handle(&mut out, req).await;
+    }
+
+    /// Answers `status` to a request that was not read whole, then closes
+    /// gently: what the client still sends is read and dropped for a moment.
+    async fn refuse(&self, stream: TcpStream, status: u16, why: &str) {
+        let mut out = IdleWriter::new(stream, self.limits.idle_timeout.min(LINGER * 5));
+        if write_response(&mut out, &api::error(status, why)).await.is_err() {
+            return;
+        }
+        let mut stream = out.into_inner();
+        let _ = stream.shutdown().await;
+        let _ = tokio::time::timeout(LINGER, async {
+            let mut sink = [0u8; 16 * 1024];
+            let mut total = 0;
+            while total < LINGER_BYTES {
+                match stream.read(&mut sink).await {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => total += n,
+                }
+            }
+        })
+        .await;
+    }
+
+    async fn handle(&self, out: &mut IdleWriter<TcpStream>, req: Request) {
+        let origin = req.header("host").map(|h| format!("http://{h}")).unwrap_or_default();
+        if is_control(&req.path) {
+            let r = match self.foreign(&req) {
+                Some(why) => api::error(403, why),
+                None if req.method == "OPTIONS" => api::error(403, "The control routes (/__fake/*) take no cross-origin requests"),
+                None => self.control(req.path.trim_start_matches("/__fake").trim_start_matches('/'), &req),
+            };
+            let _ = write_response(out, &r).await;
+        } else if req.path.starts_with("/v2/") {
+            if req.method == "OPTIONS" {
+                let _ = write_response(out, &cors(Response::new(204, "text/plain", ""), &req)).await;
+            } else {
+                self.api(out, req, &origin).await;
+            }
+        } else if req.method == "OPTIONS" {
+            let _ = write_response(out, &Response::new(204, "text/plain", "").header("Allow", "GET")).await;
+        } else {
+            let _ = write_response(out, &self.static_file(&req.path)).await;
+        }
+    }
+
+    /// Why a request to the control routes is not the fake's own, if it is not.
+    fn foreign(&self, req: &Request) -> Option<&'static str> {
+        let own = |list: &[String], v: &str| list.iter().any(|o| o.eq_ignore_ascii_case(v));
+        if req.headers_named("origin").any(|o| !own(&self.own.origins, o)) {
+            return Some("The control routes (/__fake/*) answer only to the fake's own origin");
+        }
+        if req.headers_named("host").any(|h| !own(&self.own.hosts, h)) {
+            return Some("The control routes (/__fake/*) answer only to the fake's own address as Host");
+        }
+        if req.headers_named("sec-fetch-site").any(|s| !matches!(s, "same-origin" | "none")) {
+            return Some("The control routes (/__fake/*) answer only to the fake's own pages");
+        }
+        None
+    }
+
+    async fn api(&self, out: &mut IdleWriter<TcpStream>, req: Request, origin: &str) {
         let route = if req.path == "/v2/videos/generate" { "generate" } else { "jobs" };
         let (fault, request_id) = {
             let mut s = self.state.lock().expect("state lock");
@@ -105,29 +272,15 @@ impl Server {
             }
             None => None,
         };
-        let response = match response {
-            Some(r) => r,
-            None => match &self.config.upstream {
-                Some(upstream) => {
-                    crate::proxy::forward(&self.config.upstream_tls, upstream, self.config.upstream_key.as_deref(), &req).await
-                }
-                None => self.serve_api(&req, route, origin),
-            },
-        };
-        // The upstream's request id, in proxy mode, is the one support can use.
-        let response = if response.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("x-request-id")) {
-            response
-        } else {
-            response.header("x-request-id", &request_id)
-        };
-        let response = cors(response, &req);
+        let response = response.unwrap_or_else(|| self.serve_api(&req, route, origin));
+        let response = cors(response.header("x-request-id", &request_id), &req);
         self.log(&req, if drop_after { 0 } else { response.status });
         if drop_after {
             return;
         }
         let _ = match streamed {
-            Some(body) => crate::stream::send(stream.get_mut(), &response, &body).await,
-            None => write_response(&mut stream, &response).await,
+            Some(body) => crate::stream::send(out, &response, &body).await,
+            None => write_response(out, &response).await,
         };
     }
 
@@ -137,10 +290,19 @@ impl Server {
         }
         match (req.method.as_str(), route) {
             ("POST", "generate") => {
-                let (response, job) = api::submit(&self.state, req, origin);
-                if let Some(job) = job {
-                    if job.webhook.is_some() {
-                        tokio::spawn(send_webhooks(self.state.clone(), job));
+                let (response, job) = api::submit(&self.state, &self.schema, req, origin);
+                if let Some(job) = job.filter(|j| j.webhook.is_some()) {
+                    match self.webhook_jobs.clone().try_acquire_owned() {
+                        Ok(permit) => {
+                            let state = self.state.clone();
+                            tokio::spawn(async move {
+                                send_webhooks(state, job).await;
+                                drop(permit);
+                            });
+                        }
+                        Err(_) => {
+                            eprintln!("fake-apiframe: {MAX_WEBHOOK_JOBS} jobs already have webhooks pending: job {} sends none", job.id)
+                        }
                     }
                 }
                 response
@@ -154,9 +316,11 @@ impl Server {
     }
 
     fn log(&self, req: &Request, status: u16) {
+        let headers = logged_headers(req);
+        let weight = 64 + req.method.len() + req.path.len() + headers.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>();
         let mut s = self.state.lock().expect("state lock");
         let t_ms = s.elapsed_ms();
-        s.log.push(Entry { method: req.method.clone(), path: req.path.clone(), headers: logged_headers(req), t_ms, status });
+        s.log.push(Entry { method: req.method.clone(), path: req.path.clone(), headers, t_ms, status }, weight);
     }
 
     fn control(&self, what: &str, req: &Request) -> Response {
@@ -169,6 +333,7 @@ impl Server {
                 Response::json(200, &json!({"ok": true}))
             }
             ("POST", "faults") => match faults::parse(&body) {
+                Ok(_) if s.faults.len() >= s.max_entries => api::error(400, "The fault queue is full"),
                 Ok(f) => {
                     s.faults.push(f);
                     Response::json(200, &json!({"ok": true, "queued": s.faults.len()}))
@@ -278,15 +443,16 @@ async fn send_webhooks(state: Arc<Mutex<State>>, job: Job) {
         _ => {}
     }
     for (at, event) in moments {
-        let wait = (job.started + Duration::from_secs_f64(at)).saturating_duration_since(std::time::Instant::now());
-        tokio::time::sleep(wait).await;
+        // A `#seconds=1e30` job never reaches its moments.
+        let Some(when) = Duration::try_from_secs_f64(at).ok().and_then(|d| job.started.checked_add(d)) else { return };
+        tokio::time::sleep(when.saturating_duration_since(std::time::Instant::now())).await;
         let body = {
             let mut s = state.lock().expect("state lock");
             let snap = job.snapshot(std::time::Instant::now(), &mut s.rng);
             crate::webhooks::event_body(event, &job.to_json(&snap))
         };
         if let Err(e) = crate::webhooks::deliver(&hook.url, &hook.api_key, &body).await {
-            eprintln!("fake-apiframe: webhook to {} failed: {e}", hook.url);
+            eprintln!("fake-apiframe: webhook to {} not delivered: {e}", hook.url);
         }
     }
 }

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { launch, serveStatic } from '../page/browser.mjs';
 import { root } from '../node/load.mjs';
 import { startFake } from './fake.mjs';
-import { fakeControl } from './control.mjs';
+import { fakeControl, callFake } from './control.mjs';
 import { scenarios } from './scenarios.mjs';
 
 // `other`: a second fake on a third origin, where the hostile scenarios'
@@ -17,6 +17,8 @@ before(async () => {
   browser = await launch();
   page = await browser.newPage();
   page.on('pageerror', (e) => console.error('page error:', e));
+  // The fake serves /__fake/* only to same-origin callers: the page reaches it through Node.
+  await page.exposeFunction('__fakeControl', callFake);
   await page.goto(`${site.url}/tests/client/runner.html?fake=${encodeURIComponent(fake.url)}&other=${encodeURIComponent(other.url)}`);
   await page.waitForFunction(() => window.ready === true, null, { timeout: 15000 });
 });

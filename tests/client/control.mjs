@@ -1,11 +1,16 @@
-// Drives the fake's control routes (/__fake/*) with fetch: works from Node
-// and from a page alike.
+// Drives the fake's control routes (/__fake/*). From Node it fetches them
+// directly. The fake refuses them to any cross-origin caller, so a test
+// page (on another origin) gets a bridge from its Node test instead:
+// `globalThis.__fakeControl`, exposed with playwright's `exposeFunction`
+// (see `callFake`).
+export async function callFake(baseUrl, method, route, body) {
+  const r = await fetch(`${baseUrl}/__fake/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!r.ok) throw new Error(`fake ${route}: ${r.status} ${await r.text()}`);
+  return r.json();
+}
+
 export function fakeControl(baseUrl) {
-  const call = async (method, route, body) => {
-    const r = await fetch(`${baseUrl}/__fake/${route}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
-    if (!r.ok) throw new Error(`fake ${route}: ${r.status} ${await r.text()}`);
-    return r.json();
-  };
+  const call = (method, route, body) => (globalThis.__fakeControl ?? callFake)(baseUrl, method, route, body);
   return {
     baseUrl,
     reset: () => call('POST', 'reset', {}),
