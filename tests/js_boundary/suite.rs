@@ -47,7 +47,7 @@ fn validate_survives_hostile_objects() {
     let proxy = js("new Proxy({}, { ownKeys() { throw new Error('no'); } })");
     assert_eq!(error_codes(&validate(&proxy)), ["NOT_AN_OBJECT"]);
     let huge = js("({ prompt: 'x', happyhorse11Params: { images: new Array(1e9) } })");
-    assert_eq!(error_codes(&validate(&huge)), ["WRONG_TYPE"]);
+    assert_eq!(error_codes(&validate(&huge)), ["TOO_MANY_IMAGES"]);
     let big = js("({ prompt: 'x', happyhorse11Params: { seed: 1n } })");
     assert_eq!(error_codes(&validate(&big)), ["INVALID_SEED"]);
     let revoked = js("(() => { const p = Proxy.revocable({}, {}); p.revoke(); return p.proxy; })()");
