@@ -4,6 +4,7 @@
 pub mod capabilities;
 pub mod client_options;
 pub mod cost;
+pub mod date;
 pub mod error;
 pub mod image_probe;
 pub mod issue;

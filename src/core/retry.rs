@@ -91,44 +91,7 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
         }
         return Some((whole + frac) * 1000.0);
     }
-    http_date_ms(v).map(|t| (t - now_ms).max(0.0))
-}
-
-/// Unix milliseconds of an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-fn http_date_ms(v: &str) -> Option<f64> {
-    let mut parts = v.split(' ').filter(|p| !p.is_empty());
-    let _weekday = parts.next()?;
-    let day: i64 = parse_int(parts.next()?)?;
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-    let month_name = parts.next()?;
-    let month = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(month_name))? as i64 + 1;
-    let year: i64 = parse_int(parts.next()?)?;
-    let mut hms = parts.next()?.split(':');
-    let (h, m, s) = (parse_int(hms.next()?)?, parse_int(hms.next()?)?, parse_int(hms.next()?)?);
-    if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    Some(((days * 86_400 + h * 3_600 + m * 60 + s) * 1_000) as f64)
-}
-
-fn parse_int(s: &str) -> Option<i64> {
-    if s.is_empty() || s.len() > 6 || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    Some(s.bytes().fold(0i64, |acc, b| acc * 10 + i64::from(b - b'0')))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-/// well-known algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    crate::core::date::http_date_ms(v).map(|t| (t - now_ms).max(0.0))
 }
 
 #[cfg(test)]
@@ -187,12 +150,12 @@ mod tests {
     fn parses_retry_after_seconds_and_dates() {
         assert_eq!(parse_retry_after("3", 0.0), Some(3000.0));
         assert_eq!(parse_retry_after(" 0.5 ", 0.0), Some(500.0));
-        let now = days_from_civil(1994, 11, 6) as f64 * 86_400_000.0 + (8 * 3600 + 49 * 60 + 30) as f64 * 1000.0;
+        let now = crate::core::date::days_from_civil(1994, 11, 6) as f64 * 86_400_000.0 + (8 * 3600 + 49 * 60 + 30) as f64 * 1000.0;
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now), Some(7000.0));
         assert_eq!(parse_retry_after("Sun, 06 Nov 1994 08:49:37 GMT", now + 60_000.0), Some(0.0));
         assert_eq!(parse_retry_after("soon", 0.0), None);
         assert_eq!(parse_retry_after("1.2.3", 0.0), None);
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
-        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+        assert_eq!(crate::core::date::days_from_civil(1970, 1, 1), 0);
+        assert_eq!(crate::core::date::days_from_civil(2000, 3, 1), 11_017);
     }
 }

@@ -122,6 +122,12 @@ pub(crate) async fn wait_for_job(
         });
         let started = now_ms();
         let mut schedule = PollSchedule::new(wait.poll, started);
+        // A wait that did not start at the submit (waitForJob on its own, a
+        // resumed wait) learns the job's age from its first answer.
+        let mut dated = initial.is_some();
+        // When the last poll went out: gaps are measured from there, so
+        // request time counts against the schedule's bound.
+        let mut sent = started;
         // Set after a failed poll: the wait before the next one.
         let mut after_failure: Option<f64> = None;
         let mut last: Option<Job> = initial;
@@ -150,12 +156,20 @@ pub(crate) async fn wait_for_job(
                 None => schedule.next_delay_ms(now_ms(), js_sys::Math::random()),
             };
             // The deadline timer aborts `inner`, ending this sleep with TIMEOUT.
-            if sleep(delay, Some(&inner)).await.is_err() {
+            if sleep((sent + delay - now_ms()).max(0.0), Some(&inner)).await.is_err() {
                 return Err(stopped(last));
             }
+            sent = now_ms();
             match get_job(&poll_config, job_id, Some(&inner)).await {
                 Ok(job) => {
                     failures_in_a_row = 0;
+                    if !dated {
+                        dated = true;
+                        let created = job.raw.get("createdAt").and_then(Value::as_str).and_then(crate::core::date::iso8601_ms);
+                        if let Some(created) = created.filter(|c| *c < started) {
+                            schedule = PollSchedule::new(wait.poll, created);
+                        }
+                    }
                     schedule.observe(now_ms(), job.progress);
                     let changed = last.as_ref().is_none_or(|prev| prev.status != job.status || prev.progress != job.progress);
                     if changed {
@@ -184,6 +198,12 @@ pub(crate) async fn wait_for_job(
                     let remaining = started + wait.timeout_ms - now_ms();
                     let scheduled = schedule.next_delay_ms(now_ms(), js_sys::Math::random());
                     match config.retry.poll_delay_after_failure(failures_in_a_row, e.retry_after_ms, scheduled, remaining) {
+                        // Once the job could be finished, the backoff keeps
+                        // within the schedule's lag bound (a Retry-After is
+                        // the service's to set, and is honoured as given).
+                        Some(delay) if e.retry_after_ms.is_none() && now_ms() >= schedule.earliest_end_ms() => {
+                            after_failure = Some(delay.min(wait.poll.max_gap_ms))
+                        }
                         Some(delay) => after_failure = Some(delay),
                         None => return Err(end(e, last)),
                     }
