@@ -267,6 +267,32 @@ export const scenarios = {
     assert.deepEqual(gets.slice(0, 2).map((g) => g.status), [503, 503]);
   },
 
+  async 'a Retry-After during a wait replaces the backoff step instead of adding to it'(ctx) {
+    await ctx.fake.config({ ...FAST, timeScale: 60 });
+    const c = client(ctx);
+    const { jobId } = await c.submit({ prompt: 'a horse' });
+    await ctx.fake.fault({ route: 'jobs', kind: 'status', status: 429, retryAfter: '1' });
+    const job = await c.waitForJob(jobId, QUICK_POLL);
+    assert.equal(job.status, 'COMPLETED');
+    const gets = (await ctx.fake.apiLog()).filter((e) => e.method === 'GET');
+    assert.equal(gets[0].status, 429);
+    // 1 s as asked, not 1 s plus the 1 s backoff step (the fake logs its own ms).
+    const gap = gets[1].t - gets[0].t;
+    assert.ok(gap >= 950 && gap < 1800, `the poll after Retry-After: 1 came ${gap} ms later`);
+  },
+
+  async 'a Retry-After longer than the wait ends it at once with RATE_LIMITED, retryAfterMs and jobId'(ctx) {
+    await ctx.fake.config(FAST);
+    const c = client(ctx);
+    const { jobId } = await c.submit({ prompt: 'a horse' });
+    await ctx.fake.fault({ route: 'jobs', kind: 'status', status: 429, retryAfter: '120' });
+    const started = Date.now();
+    const e = await assert.rejects(c.waitForJob(jobId, { ...QUICK_POLL, timeoutMs: 20000 }), (e) => isHH(ctx, e, 'RATE_LIMITED'));
+    assert.ok(Date.now() - started < 5000, 'it did not sleep through the Retry-After');
+    assert.equal(e.jobId, jobId);
+    assert.ok(e.retryAfterMs >= 119000 && e.retryAfterMs <= 120000, `retryAfterMs ${e.retryAfterMs}`);
+  },
+
   async 'a 200 that is not JSON is BAD_RESPONSE after the allowed failures'(ctx) {
     await ctx.fake.config(FAST);
     const c = client(ctx, { maxPollFailures: 2 });
