@@ -19,6 +19,18 @@
 // 4. Copies the nodejs build into <web-pkg>/node/ and adds an "exports" map
 //    to the package, so `import`/`require('happyhorse')` picks the nodejs
 //    build under Node and the web build everywhere else.
+// 5. Ships one .wasm: the web and nodejs builds of the same source are the
+//    same bytes (checked here; the build fails if they ever differ), so
+//    node/happyhorse.js reads ../happyhorse_bg.wasm instead of a second
+//    copy (about 70 % of the tarball was the duplicate).
+// 6. Isomorphic init: the Node entry is ready once loaded, but code written
+//    for the web build calls `await init()` / `initSync()` first. The Node
+//    entry gets both (resolving at once), as CommonJS (node/happyhorse.js)
+//    and as an ES module (node/happyhorse.mjs, so `import init from
+//    'happyhorse'` is the function, not the CommonJS exports object), each
+//    with its declarations (.d.ts / .d.mts).
+// 7. Package metadata wasm-pack does not write: engines, homepage, bugs,
+//    the user-facing README (npm/README.md), CHANGELOG.md and the licenses.
 // Idempotent: running it twice changes nothing.
 //
 // usage: node scripts/finish-pkg.mjs <web-pkg-dir> [<nodejs-pkg-dir>]
@@ -63,6 +75,77 @@ function snippetsToCommonJs(dir) {
   }
 }
 
+/** Names the nodejs glue exports (`exports.X = …`). */
+function commonJsExports(js) {
+  return [...js.matchAll(/^exports\.(\w+) = /gm)].map((m) => m[1]);
+}
+
+/** The web declarations of init/initSync and their types, for the Node entry. */
+function initDeclarations(webDts) {
+  const at = webDts.indexOf('export type InitInput');
+  if (at < 0) throw new Error('happyhorse.d.ts: the init declarations were not found; did wasm-bindgen change its output?');
+  return webDts.slice(at).replace('export default function __wbg_init', 'export default function init');
+}
+
+function nodeEntry(webDir, nodeDir) {
+  const marker = '// happyhorse: isomorphic init';
+  const glue = path.join(nodeDir, 'happyhorse.js');
+  let js = readFileSync(glue, 'utf8');
+  // One .wasm: read the web build's copy, which must be the same bytes.
+  const own = path.join(nodeDir, 'happyhorse_bg.wasm');
+  const shared = path.join(webDir, 'happyhorse_bg.wasm');
+  if (!readFileSync(own).equals(readFileSync(shared))) throw new Error('the web and nodejs builds produced different .wasm files: cannot ship one');
+  rmSync(own);
+  const from = 'const wasmPath = `${__dirname}/happyhorse_bg.wasm`;';
+  if (js.includes(from)) js = js.replace(from, 'const wasmPath = `${__dirname}/../happyhorse_bg.wasm`;');
+  else if (!js.includes('`${__dirname}/../happyhorse_bg.wasm`')) throw new Error(`${glue}: the wasm path was not found; did wasm-bindgen change its output?`);
+  if (!js.includes(marker)) {
+    js += `\n${marker}: the module is ready once loaded; these let code written for\n// the web build (\`await init()\`) run unchanged in Node.\nfunction initSync() { return wasm; }\nasync function init() { return wasm; }\nexports.initSync = initSync;\nexports.default = init;\n`;
+  }
+  writeFileSync(glue, js);
+  const names = commonJsExports(js).filter((n) => n !== 'default');
+  writeFileSync(
+    path.join(nodeDir, 'happyhorse.mjs'),
+    `// The Node entry as an ES module: the CommonJS build's exports, with \`init\`\n// as the default export (as in the web build).\nimport cjs from './happyhorse.js';\n\nexport const { ${names.join(', ')} } = cjs;\nexport default cjs.default;\n`,
+  );
+  const webDts = readFileSync(path.join(webDir, 'happyhorse.d.ts'), 'utf8');
+  const dtsPath = path.join(nodeDir, 'happyhorse.d.ts');
+  let dts = readFileSync(dtsPath, 'utf8');
+  if (!dts.includes('export function initSync')) dts += `\n${initDeclarations(webDts)}`;
+  writeFileSync(dtsPath, dts);
+  writeFileSync(path.join(nodeDir, 'happyhorse.d.mts'), dts);
+}
+
+function metadata(webDir) {
+  const manifestPath = path.join(webDir, 'package.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  const repo = (manifest.repository?.url ?? 'https://github.com/happyhorse/happyhorse').replace(/^git\+/, '').replace(/\.git$/, '');
+  // The form npm itself writes (npm publish would otherwise "correct" it).
+  manifest.repository = { type: 'git', url: `git+${repo}.git` };
+  manifest.homepage ??= `${repo}#readme`;
+  manifest.bugs ??= { url: `${repo}/issues` };
+  manifest.engines = { node: '>=18' };
+  manifest.exports = {
+    '.': {
+      node: {
+        import: { types: './node/happyhorse.d.mts', default: './node/happyhorse.mjs' },
+        require: { types: './node/happyhorse.d.ts', default: './node/happyhorse.js' },
+      },
+      types: './happyhorse.d.ts',
+      default: './happyhorse.js',
+    },
+    './happyhorse_bg.wasm': './happyhorse_bg.wasm',
+    './package.json': './package.json',
+  };
+  const extra = ['README.md', 'CHANGELOG.md', 'LICENSE-MIT', 'LICENSE-APACHE'];
+  for (const file of extra) {
+    const source = file === 'README.md' ? path.join(path.dirname(webDir), 'npm', 'README.md') : path.join(path.dirname(webDir), file);
+    cpSync(source, path.join(webDir, file));
+  }
+  manifest.files = [...new Set([...(manifest.files ?? []), 'node', 'snippets', ...extra])];
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+}
+
 const [web, node] = process.argv.slice(2);
 if (!web) throw new Error('usage: node scripts/finish-pkg.mjs <web-pkg-dir> [<nodejs-pkg-dir>]');
 reexportError(web);
@@ -73,20 +156,9 @@ if (node) {
   snippetsToCommonJs(node);
   const target = path.join(web, 'node');
   rmSync(target, { recursive: true, force: true });
-  cpSync(node, target, { recursive: true, filter: (src) => !/(package\.json|README\.md|LICENSE.*|\.gitignore)$/.test(src) });
+  cpSync(node, target, { recursive: true, filter: (src) => !/(package\.json|README\.md|LICENSE.*|\.gitignore|_bg\.wasm\.d\.ts)$/.test(src) });
   // The web package is "type": "module"; the nodejs build is CommonJS.
   writeFileSync(path.join(target, 'package.json'), JSON.stringify({ type: 'commonjs' }, null, 2) + '\n');
-  const manifestPath = path.join(web, 'package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
-  manifest.exports = {
-    '.': {
-      node: { types: './node/happyhorse.d.ts', default: './node/happyhorse.js' },
-      types: './happyhorse.d.ts',
-      default: './happyhorse.js',
-    },
-    './happyhorse_bg.wasm': './happyhorse_bg.wasm',
-    './package.json': './package.json',
-  };
-  manifest.files = [...new Set([...(manifest.files ?? []), 'node', 'snippets'])];
-  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');
+  nodeEntry(web, target);
+  metadata(web);
 }

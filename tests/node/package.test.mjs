@@ -91,6 +91,50 @@ test('the published package loads by name in Node, as ESM and CommonJS, even wit
   const run = (args) => execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8' }).trim();
   assert.equal(run([...old, '--input-type=module', '-e', "import { validate, Client } from 'happyhorse'; console.log(validate({ prompt: 'x' }).ok, typeof Client)"]), 'true function');
   assert.equal(run([...old, '-e', "const h = require('happyhorse'); try { h.buildRequest({}) } catch (e) { console.log(e instanceof h.HappyHorseError, e.code) }"]), 'true INVALID_REQUEST');
+  // Isomorphic init: code written for the web build (`await init()`, `initSync()`) runs unchanged.
+  assert.equal(run([...old, '--input-type=module', '-e', "import init, { initSync, validate } from 'happyhorse'; await init(); initSync(); console.log(typeof init, validate({ prompt: 'x' }).ok)"]), 'function true');
+  assert.equal(run([...old, '-e', "const h = require('happyhorse'); h.default().then(() => { h.initSync(); console.log(typeof h.default, h.validate({ prompt: 'x' }).ok) })"]), 'function true');
+});
+
+test('a module written against the bundler example compiles under tsc --module nodenext --strict and runs in Node', async () => {
+  const { mkdtempSync, mkdirSync, symlinkSync, writeFileSync } = await import('node:fs');
+  const { execFileSync, spawnSync } = await import('node:child_process');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hh-nodenext-'));
+  mkdirSync(path.join(dir, 'node_modules'));
+  symlinkSync(path.join(root, 'pkg'), path.join(dir, 'node_modules', 'happyhorse'), 'dir');
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
+  writeFileSync(path.join(dir, 'app.mts'), `import init, { validate, estimateCost, HappyHorseError, type Report } from 'happyhorse';
+await init();
+const report: Report = validate({ prompt: 'A herd of horses', happyhorse11Params: { duration: 10 } });
+const credits: number = estimateCost({ prompt: 'x', happyhorse11Params: { duration: 10 } }).credits;
+const isError: boolean = new HappyHorseError('TIMEOUT', 'x') instanceof Error;
+console.log(report.ok, credits, isError);
+`);
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const out = spawnSync(process.execPath, [tsc, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--skipLibCheck', 'false', '--lib', 'es2022,dom', '--outDir', dir, path.join(dir, 'app.mts')], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stdout + out.stderr);
+  assert.equal(execFileSync(process.execPath, [path.join(dir, 'app.mjs')], { cwd: dir, encoding: 'utf8' }).trim(), 'true 310 true');
+});
+
+test('the tarball ships one .wasm, the licenses, a user README and a changelog; npm publish --dry-run is clean', async () => {
+  const { execFileSync } = await import('node:child_process');
+  const path = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: path.join(root, 'pkg'), encoding: 'utf8' }));
+  const files = packed.files.map((f) => f.path);
+  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['happyhorse_bg.wasm']);
+  for (const f of ['LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'CHANGELOG.md', 'node/happyhorse.mjs', 'node/happyhorse.d.mts']) assert.ok(files.includes(f), f);
+  const manifest = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: path.join(root, 'pkg'), encoding: 'utf8' }));
+  assert.deepEqual(Object.keys(manifest).filter((k) => ['engines', 'homepage', 'bugs', 'repository', 'keywords', 'license'].includes(k)).sort(), ['bugs', 'engines', 'homepage', 'keywords', 'license', 'repository']);
+  // Clean but for the login notice (no registry account here).
+  const { spawnSync } = await import('node:child_process');
+  const publish = spawnSync('npm', ['publish', '--dry-run'], { cwd: path.join(root, 'pkg'), encoding: 'utf8' });
+  assert.equal(publish.status, 0, publish.stderr);
+  const warnings = publish.stderr.split('\n').filter((l) => /npm (warn|error)/i.test(l) && !/logged in/.test(l));
+  assert.deepEqual(warnings, []);
 });
 
 test('findImageReferences gives JS string offsets, near misses included', () => {
