@@ -2,7 +2,9 @@
 # Installs what building (and, with --browser, testing) needs; skips what is
 # already present, so it is cheap to run every time.
 #   scripts/setup.sh            Rust wasm target, wasm-pack, wasm-bindgen-cli, npm tools
-#   scripts/setup.sh --browser  also Debian's chromium and chromium-driver
+#   scripts/setup.sh --browser  also Debian's chromium and chromium-driver, and the
+#                               npm tools of the runtime tests (workerd, Deno,
+#                               Express, Next.js) and the bundler consumer tests
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 cd "$ROOT"
@@ -43,4 +45,15 @@ fi
 if [[ ! -x node_modules/binaryen/bin/wasm-opt || package-lock.json -nt node_modules/.package-lock.json ]]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# Test-only npm trees, each with its own lockfile (installed only for tests).
+if [[ "${1:-}" == "--browser" ]]; then
+  for dir in tests/runtimes tests/consumers; do
+    [[ -f "$dir/package-lock.json" ]] || continue
+    if [[ ! -f "$dir/node_modules/.package-lock.json" || "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]]; then
+      say "npm ci --prefix $dir"
+      npm ci --prefix "$dir" --no-audit --no-fund --loglevel=error
+    fi
+  done
 fi
