@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { measureSize } from './size.mjs';
 import { measureValidation } from './validate-speed.mjs';
 import { names } from './bodies.mjs';
-import { measurePolling } from './polling.mjs';
+import { measurePolling, pollingSection } from './polling.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -17,7 +17,6 @@ const bytes = (n) => `${n.toLocaleString('en-US')} B`;
 const sizeCell = (n) => `${bytes(n)} (${kb(n)})`;
 const us = (ns) => `${(ns / 1000).toFixed(2)} µs`;
 const times = (x) => `${x.toFixed(2)}×`;
-const s1 = (x) => `${x.toFixed(1)} s`;
 
 // Which source was measured: the commit, and whether the crate's files had
 // uncommitted changes (bench/run builds the working tree as it is, just
@@ -90,14 +89,8 @@ if (speed.floor) {
 }
 lines.push('');
 
-lines.push(`## 3. Polling cost (fake API, ${polling.jobs} jobs of ${polling.seconds.min}–${polling.seconds.max} s, mean ${polling.seconds.mean.toFixed(0)} s, clock ×${polling.scale})`, '');
-lines.push('Requests are the GETs the fake logged per job (the submit adds one); lag is, by the fake\'s own clock, the time from the job finishing to the poll that saw it finished.', '');
-row('schedule', 'progress reported', 'requests/job (mean)', 'p95', 'lag p50', 'lag p95');
-row('---', '---', '---:', '---:', '---:', '---:');
-for (const r of polling.results) row(r.strategy.startsWith('happyhorse') ? `**${r.strategy}**` : r.strategy, r.progress ? 'yes (±3 noise)' : 'no', r.requestsMean.toFixed(1), r.requestsP95, s1(r.lagP50), s1(r.lagP95));
-const ours = (p) => polling.results.find((r) => r.progress === p && r.strategy.startsWith('happyhorse'));
-const sdk = (p) => polling.results.find((r) => r.progress === p && r.strategy.includes('SDK'));
-lines.push('', `Targets: with progress ≤ 15 requests/job and p95 lag ≤ 5 s — ${ours(true).requestsMean <= 15 && ours(true).lagP95 <= 5 ? 'met' : '**missed**'}; without progress no more requests than the SDK's schedule at no worse lag — ${ours(false).requestsMean <= sdk(false).requestsMean && ours(false).lagP95 <= sdk(false).lagP95 ? 'met' : '**missed**'}.`, '');
+// 3. Polling, per progress curve (the table and verdicts: bench/polling.mjs)
+lines.push(...pollingSection(polling));
 
 const md = lines.join('\n');
 writeFileSync(path.join(root, 'bench', 'RESULTS.md'), md + '\n');

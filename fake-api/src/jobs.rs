@@ -1,16 +1,21 @@
 //! Jobs of the fake: created by a submit, they move QUEUED → PROCESSING
-//! (progress rising linearly, with noise) → COMPLETED, FAILED or CANCELLED
-//! on a virtual clock that runs `time_scale` times faster than real time.
+//! (progress rising along the job's curve, see `curves.rs`; linearly with
+//! noise by default) → COMPLETED, FAILED or CANCELLED on a virtual clock
+//! that runs `time_scale` times faster than real time.
 //!
 //! Markers in the prompt steer one job (handy from the demo page):
 //! `#fail`, `#cancel`, `#noprogress`, `#seconds=N` (virtual duration),
-//! `#status=NAME` (report an unknown status while processing),
-//! `#string-result` (a bare-string `result` instead of `{videoUrl}`).
+//! `#curve=NAME` (its progress curve: `linear`, `steps`, `fast-tail`,
+//! `burst`, `none`, `stall99`, `backwards`, `late`; an unknown name leaves
+//! the configured one), `#status=NAME` (report an unknown status while
+//! processing), `#string-result` (a bare-string `result` instead of
+//! `{videoUrl}`).
 
 use serde_json::{json, Value};
 use std::time::Instant;
 
 use crate::clock::{iso8601, Rng};
+use crate::curves::{seed_of, Curve, Shape};
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Outcome {
@@ -29,11 +34,20 @@ pub struct Settings {
     /// Progress noise, ± points.
     pub noise: f64,
     pub report_progress: bool,
+    /// The progress curve of jobs whose prompt names none.
+    pub progress_curve: Curve,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings { job_seconds: 180.0, queue_seconds: 5.0, time_scale: 1.0, noise: 3.0, report_progress: true }
+        Settings {
+            job_seconds: 180.0,
+            queue_seconds: 5.0,
+            time_scale: 1.0,
+            noise: 3.0,
+            report_progress: true,
+            progress_curve: Curve::Linear,
+        }
     }
 }
 
@@ -54,6 +68,8 @@ pub struct Job {
     pub time_scale: f64,
     pub noise: f64,
     pub report_progress: bool,
+    /// Its progress curve, drawn at submit from its prompt.
+    pub shape: Shape,
     pub outcome: Outcome,
     pub odd_status: Option<String>,
     pub string_result: bool,
@@ -89,15 +105,20 @@ impl Job {
             Outcome::Completed
         };
         let seconds = marker(prompt, "seconds").and_then(|s| s.parse::<f64>().ok()).filter(|s| *s > 0.0).unwrap_or(settings.job_seconds);
+        let queue_seconds = settings.queue_seconds.min(seconds / 2.0);
+        let curve = marker(prompt, "curve").and_then(Curve::parse).unwrap_or(settings.progress_curve);
+        let shape = Shape::new(curve, seed_of(prompt), seconds - queue_seconds);
         Job {
             id,
             started: Instant::now(),
             created_unix_ms: crate::clock::unix_ms(),
             seconds,
-            queue_seconds: settings.queue_seconds.min(seconds / 2.0),
+            queue_seconds,
             time_scale: settings.time_scale,
             noise: settings.noise,
-            report_progress: settings.report_progress && marker(prompt, "noprogress").is_none(),
+            // `none` reports nothing, done or not, like `#noprogress`.
+            report_progress: settings.report_progress && marker(prompt, "noprogress").is_none() && curve != Curve::None,
+            shape,
             outcome,
             odd_status: marker(prompt, "status").filter(|s| !s.is_empty()).map(str::to_string),
             string_result: marker(prompt, "string-result").is_some(),
@@ -130,12 +151,13 @@ impl Job {
             return Snapshot { status: status.into(), progress: progress.filter(|_| self.report_progress), finished: true };
         }
         if v < self.queue_seconds {
-            return Snapshot { status: "QUEUED".into(), progress: self.report_progress.then_some(0), finished: false };
+            return Snapshot { status: "QUEUED".into(), progress: self.shape.queued().filter(|_| self.report_progress), finished: false };
         }
-        let linear = 100.0 * (v - self.queue_seconds) / (self.seconds - self.queue_seconds);
-        let noisy = (linear + (rng.next_f64() * 2.0 - 1.0) * self.noise).clamp(1.0, 99.0).round() as u32;
+        let x = (v - self.queue_seconds) / (self.seconds - self.queue_seconds);
+        let jitter = if self.shape.curve.noisy() { (rng.next_f64() * 2.0 - 1.0) * self.noise } else { 0.0 };
+        let progress = self.shape.at(x, jitter).filter(|_| self.report_progress);
         let status = self.odd_status.clone().unwrap_or_else(|| "PROCESSING".into());
-        Snapshot { status, progress: self.report_progress.then_some(noisy), finished: false }
+        Snapshot { status, progress, finished: false }
     }
 
     /// The `Job` body of `GET /v2/jobs/{id}`, per the provider's schema.
@@ -206,5 +228,41 @@ mod tests {
         assert_eq!((s.status.as_str(), s.progress), ("UPSCALING", None));
         let done = n.snapshot(n.started + Duration::from_millis(25), &mut rng);
         assert_eq!(n.to_json(&done)["result"], "http://x/v.webm");
+    }
+
+    #[test]
+    fn the_curve_comes_from_the_settings_or_the_prompt() {
+        let mut rng = Rng(7);
+        // 180 s job, 5 s queued; at 1000× a virtual second is a real millisecond.
+        let at = |j: &Job, ms: u64, rng: &mut Rng| j.snapshot(j.started + Duration::from_millis(ms), rng).progress;
+        let settings = Settings { time_scale: 1000.0, progress_curve: Curve::Stall99, ..Settings::default() };
+        let s = Job::new("s".into(), &json!({"prompt": "a horse"}), &settings, 0, String::new(), None);
+        assert_eq!(s.shape.curve, Curve::Stall99);
+        assert_eq!((at(&s, 1, &mut rng), at(&s, 100, &mut rng), at(&s, 179, &mut rng)), (Some(0), Some(99), Some(99)));
+        // A marker wins over the settings; an unknown name leaves them.
+        let n = Job::new("n".into(), &json!({"prompt": "a horse #curve=none"}), &settings, 0, String::new(), None);
+        assert_eq!((at(&n, 1, &mut rng), at(&n, 100, &mut rng), at(&n, 181, &mut rng)), (None, None, None));
+        let l = job("a horse #curve=late");
+        assert_eq!((at(&l, 1, &mut rng), at(&l, 50, &mut rng)), (None, None));
+        assert!(at(&l, 150, &mut rng).is_some_and(|p| (78..=86).contains(&p)));
+        assert_eq!(at(&l, 181, &mut rng), Some(100));
+        assert_eq!(
+            Job::new("u".into(), &json!({"prompt": "#curve=sideways"}), &settings, 0, String::new(), None).shape.curve,
+            Curve::Stall99
+        );
+        // The same prompt draws the same curve; the curve ignores `noise` when not noisy.
+        let steps = Settings { noise: 30.0, ..settings };
+        let a = Job::new("a".into(), &json!({"prompt": "p #curve=steps"}), &steps, 0, String::new(), None);
+        let b = Job::new("b".into(), &json!({"prompt": "p #curve=steps"}), &steps, 0, String::new(), None);
+        assert_eq!(a.shape, b.shape);
+        let step = a.shape.k as u32;
+        for ms in (6..180).step_by(7) {
+            let (pa, pb) = (at(&a, ms, &mut rng).unwrap(), at(&b, ms, &mut rng).unwrap());
+            assert!(pa == pb && pa % step == 0, "{ms}: {pa} {pb}");
+        }
+        // `reportProgress: false` still silences every curve.
+        let quiet = Settings { report_progress: false, ..steps };
+        let q = Job::new("q".into(), &json!({"prompt": "p #curve=fast-tail"}), &quiet, 0, String::new(), None);
+        assert_eq!((at(&q, 1, &mut rng), at(&q, 100, &mut rng), at(&q, 181, &mut rng)), (None, None, None));
     }
 }

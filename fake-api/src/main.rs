@@ -33,6 +33,7 @@
 
 mod api;
 mod clock;
+mod curves;
 mod faults;
 mod http;
 mod jobs;

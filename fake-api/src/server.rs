@@ -23,6 +23,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
 use crate::api;
+use crate::curves::Curve;
 use crate::faults::{self, Kind};
 use crate::http::{read_body, read_head, write_response, IdleWriter, ReadError, Request, Response};
 use crate::jobs::{Job, Outcome};
@@ -341,7 +342,18 @@ impl Server {
                 Err(e) => api::error(400, &e),
             },
             ("POST", "config") => {
+                // An unknown curve changes nothing (not even the other fields).
+                let curve = match body.get("progressCurve") {
+                    None => None,
+                    Some(v) => match v.as_str().and_then(Curve::parse) {
+                        Some(c) => Some(c),
+                        None => return api::error(400, &format!("progressCurve must be one of {}, not {v}", Curve::names())),
+                    },
+                };
                 let st = &mut s.settings;
+                if let Some(c) = curve {
+                    st.progress_curve = c;
+                }
                 let num = |k: &str| body.get(k).and_then(Value::as_f64);
                 if let Some(v) = num("jobSeconds").filter(|v| *v > 0.0) {
                     st.job_seconds = v;
@@ -396,7 +408,14 @@ fn huge_prefix(req: &Request, route: &str) -> String {
 }
 
 fn settings_json(s: &crate::jobs::Settings) -> Value {
-    json!({"jobSeconds": s.job_seconds, "queueSeconds": s.queue_seconds, "timeScale": s.time_scale, "noise": s.noise, "reportProgress": s.report_progress})
+    json!({
+        "jobSeconds": s.job_seconds,
+        "queueSeconds": s.queue_seconds,
+        "timeScale": s.time_scale,
+        "noise": s.noise,
+        "reportProgress": s.report_progress,
+        "progressCurve": s.progress_curve.name(),
+    })
 }
 
 /// `root/rel`, refusing `..` and absolute parts.
