@@ -90,6 +90,8 @@ const SCATTER_FLOOR: f64 = 1.5;
 /// How many of the latest readings a slowdown may rest on before the older
 /// trend is preferred.
 const OLDER_TRENDS: usize = 2;
+/// How many of the latest rises between readings can pull the end forward.
+const RECENT_RISES: usize = 3;
 
 /// The running state of one wait.
 #[derive(Clone, Debug)]
@@ -226,6 +228,17 @@ impl PollSchedule {
         if p <= 0.0 && self.readings.is_empty() {
             return; // not started
         }
+        // Far below the trend without going below an earlier reading (a
+        // sustained dip that recovers slowly): every later reading may be
+        // that far below the truth too.
+        if self.readings.len() >= 3 {
+            if let Some((_, level, scatter)) = line(&self.readings, self.readings[0].0, now_ms) {
+                let below = level - p;
+                if below > 2.0 * scatter.max(SCATTER_FLOOR) + BACK_POINTS {
+                    self.glitch_depth = self.glitch_depth.max(below);
+                }
+            }
+        }
         self.push(now_ms, p);
     }
 
@@ -278,6 +291,18 @@ impl PollSchedule {
                         end = end.min(e);
                     }
                 }
+            }
+        }
+        // A recent rise steeper than the fitted line (a dip recovering, a
+        // burst): the job may keep that pace to the end. Rises within the
+        // noise say nothing.
+        let noise = line(&self.readings, self.readings[0].0, tl).map_or(SCATTER_FLOOR, |l| l.2.max(SCATTER_FLOOR));
+        for pair in self.readings[n.saturating_sub(RECENT_RISES + 1)..].windows(2) {
+            let ((t0, p0), (t1, p1)) = (pair[0], pair[1]);
+            let (rise, secs) = (p1 - p0, (t1 - t0) / 1000.0);
+            if rise > 2.0 * noise + 1.0 && secs >= 1.0 {
+                let rate = rise / secs * (1.0 + self.config.margin.max(0.0));
+                end = end.min(tl + (100.0 - pl).max(0.0) / rate * 1000.0);
             }
         }
         Some(end)

@@ -45,9 +45,13 @@ enum Curve {
     MidStall,
     /// Ours: uneven steps 0, 15, 40, 70, 90.
     UnevenSteps,
+    /// Ours: linear ± 2, with three overlapping dips of 35 points late in
+    /// the job, each recovering gradually over a tenth of it (the fake's
+    /// "backwards" shape that fooled a line fitted through the dips).
+    Dip,
 }
 
-const CURVES: [Curve; 12] = [
+const CURVES: [Curve; 13] = [
     Curve::Linear,
     Curve::Steps,
     Curve::FastThenSlow,
@@ -60,6 +64,7 @@ const CURVES: [Curve; 12] = [
     Curve::Accelerating,
     Curve::MidStall,
     Curve::UnevenSteps,
+    Curve::Dip,
 ];
 
 /// One job: queued for `queued_ms` (progress null or 0), then processing
@@ -86,6 +91,7 @@ impl SimJob {
             Curve::Late => rng.between(0.2, 0.7),
             Curve::TwoPass => rng.between(0.3, 0.7),
             Curve::MidStall => rng.between(0.2, 0.55),
+            Curve::Dip => rng.between(0.5, 0.75),
             _ => 0.0,
         };
         SimJob { curve, queued_ms, done_ms, null_while_queued, k }
@@ -143,6 +149,16 @@ impl SimJob {
                     x - w
                 };
                 100.0 * y / (1.0 - w) + rng.between(-2.0, 2.0)
+            }
+            Curve::Dip => {
+                // Three overlapping dips of 35 points, each recovering
+                // linearly over a tenth of the job.
+                let w = 0.1;
+                let dip = [k, k + 0.08, k + 0.16]
+                    .iter()
+                    .map(|&start| if x >= start && x < start + w { 35.0 * (1.0 - (x - start) / w) } else { 0.0 })
+                    .fold(0.0, f64::max);
+                100.0 * x - dip + rng.between(-2.0, 2.0)
             }
             Curve::UnevenSteps => {
                 let p = 100.0 * x;
