@@ -6,7 +6,7 @@
 //!
 //! What it accepts is bounded: the request line and headers together at most
 //! [`MAX_HEAD`] bytes (431 past that), a body of at most [`MAX_BODY`] bytes
-//! announced by `Content-Length` (413 past that; no chunked request bodies),
+//! announced by `Content-Length` or sent chunked (413 past that),
 //! and no control characters in any header. What it writes is checked at the
 //! one place a head is written ([`write_head`]): a header name or value with
 //! CR, LF, NUL or another control character is never sent — the answer
@@ -82,6 +82,9 @@ pub struct Head {
     /// With an empty body.
     pub request: Request,
     pub content_length: usize,
+    /// `Transfer-Encoding: chunked` (Next.js's patched fetch streams a
+    /// `Request`'s body this way): decoded, to the same 1 MiB.
+    pub chunked: bool,
     /// `Expect: 100-continue`: the client waits for a `100` before its body.
     pub expect_continue: bool,
     /// Bytes read past the head: the start of the body.
@@ -171,8 +174,14 @@ fn parse_head(head: &[u8], rest: Vec<u8>) -> Result<Head, ReadError> {
         headers.push((k.to_ascii_lowercase(), v.to_string()));
     }
     let named = |n: &'static str| named(&headers, n);
-    if named("transfer-encoding").next().is_some() {
-        return Err(refuse(501, "Transfer-Encoding is not supported: send a Content-Length"));
+    let encodings: Vec<&str> = named("transfer-encoding").collect();
+    let chunked = match encodings.as_slice() {
+        [] => false,
+        [one] if one.eq_ignore_ascii_case("chunked") => true,
+        _ => return Err(refuse(501, "Only Transfer-Encoding: chunked is supported")),
+    };
+    if chunked && named("content-length").next().is_some() {
+        return Err(refuse(400, "Content-Length and Transfer-Encoding together"));
     }
     let mut content_length: Option<u64> = None;
     for v in named("content-length") {
@@ -190,7 +199,73 @@ fn parse_head(head: &[u8], rest: Vec<u8>) -> Result<Head, ReadError> {
     let expect_continue = named("expect").any(|v| v.eq_ignore_ascii_case("100-continue"));
     let path = target.split_once('?').map_or(target, |(p, _)| p).to_string();
     let request = Request { method: method.to_string(), path, headers, body: Vec::new() };
-    Ok(Head { request, content_length: content_length as usize, expect_continue, rest })
+    Ok(Head { request, content_length: content_length as usize, chunked, expect_continue, rest })
+}
+
+/// A chunked body: `rest` and what is still to come, decoded, at most
+/// 1 MiB (413 past it).
+pub async fn read_chunked<R: AsyncRead + Unpin>(r: &mut R, rest: Vec<u8>) -> Result<Vec<u8>, ReadError> {
+    let mut buf = rest;
+    let mut at = 0;
+    let mut body = Vec::new();
+    // Makes `buf[at..]` hold at least `n` bytes.
+    async fn fill<R: AsyncRead + Unpin>(r: &mut R, buf: &mut Vec<u8>, at: usize, n: usize) -> Result<(), ReadError> {
+        let mut chunk = [0u8; 8192];
+        while buf.len() - at < n {
+            let got = r.read(&mut chunk).await.map_err(|_| ReadError::Closed)?;
+            if got == 0 {
+                return Err(ReadError::Closed);
+            }
+            buf.extend_from_slice(&chunk[..got]);
+        }
+        Ok(())
+    }
+    loop {
+        // The size line: hex digits, optional extensions, CRLF (at most 1 KiB).
+        let line_end = loop {
+            if let Some(i) = buf[at..].windows(2).position(|w| w == b"\r\n") {
+                break at + i;
+            }
+            if buf.len() - at > 1024 {
+                return Err(refuse(400, "Malformed chunk size line"));
+            }
+            let have = buf.len() - at;
+            fill(r, &mut buf, at, have + 1).await?;
+        };
+        let line = String::from_utf8_lossy(&buf[at..line_end]).to_string();
+        let hex = line.split(';').next().unwrap_or("").trim();
+        let size = usize::from_str_radix(hex, 16).map_err(|_| refuse(400, "Malformed chunk size"))?;
+        at = line_end + 2;
+        if size == 0 {
+            // Trailers (ignored) up to the blank line.
+            loop {
+                fill(r, &mut buf, at, 2).await?;
+                if buf[at..].starts_with(b"\r\n") {
+                    return Ok(body);
+                }
+                match buf[at..].windows(2).position(|w| w == b"\r\n") {
+                    Some(i) => at += i + 2,
+                    None if buf.len() - at > 16 * 1024 => return Err(refuse(400, "Trailers too large")),
+                    None => {
+                        let have = buf.len() - at;
+                        fill(r, &mut buf, at, have + 1).await?;
+                    }
+                }
+            }
+        }
+        if body.len() + size > MAX_BODY {
+            return Err(refuse(413, "Request body must be at most 1 MiB"));
+        }
+        fill(r, &mut buf, at, size + 2).await?;
+        body.extend_from_slice(&buf[at..at + size]);
+        if &buf[at + size..at + size + 2] != b"\r\n" {
+            return Err(refuse(400, "Malformed chunk"));
+        }
+        at += size + 2;
+        // Keep the buffer small: drop what was consumed.
+        buf.drain(..at);
+        at = 0;
+    }
 }
 
 /// The body announced by the head: `rest` and what is still to come.
@@ -408,6 +483,22 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn reads_chunked_bodies_to_the_same_limit() {
+        let h = head_of(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3;x=1\r\nab").await.unwrap();
+        assert!(h.chunked);
+        let body = read_chunked(&mut &b"c\r\nA\r\n0123456789\r\n0\r\nTrailer: t\r\n\r\n"[..], h.rest).await.unwrap();
+        assert_eq!(body, b"abc0123456789");
+        let mut big = Vec::new();
+        for _ in 0..17 {
+            big.extend_from_slice(b"10000\r\n");
+            big.extend_from_slice(&[b'x'; 0x10000]);
+            big.extend_from_slice(b"\r\n");
+        }
+        assert!(matches!(read_chunked(&mut &big[..], Vec::new()).await, Err(ReadError::Refuse(413, _))));
+        assert!(matches!(read_chunked(&mut &b"zz\r\n"[..], Vec::new()).await, Err(ReadError::Refuse(400, _))));
+    }
+
+    #[tokio::test]
     async fn refuses_what_it_should_not_read() {
         let status = |r: Result<Head, ReadError>| match r {
             Err(ReadError::Refuse(s, _)) => s,
@@ -417,7 +508,8 @@ mod tests {
         assert_eq!(status(head_of(format!("GET / HTTP/1.1\r\nX: {pad}\r\n\r\n").as_bytes()).await), 431);
         assert_eq!(status(head_of(b"POST / HTTP/1.1\r\nContent-Length: 1048577\r\n\r\n").await), 413);
         assert!(head_of(b"POST / HTTP/1.1\r\nContent-Length: 1048576\r\n\r\n").await.is_ok());
-        assert_eq!(status(head_of(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n").await), 501);
+        assert_eq!(status(head_of(b"POST / HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n").await), 501);
+        assert_eq!(status(head_of(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 3\r\n\r\n").await), 400);
         assert_eq!(status(head_of(b"POST / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n").await), 400);
         assert_eq!(status(head_of(b"POST / HTTP/1.1\r\nContent-Length: -1\r\n\r\n").await), 400);
         assert_eq!(status(head_of(b"GET / HTTP/1.1\r\nX: a\rb\r\n\r\n").await), 400);

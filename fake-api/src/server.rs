@@ -25,7 +25,7 @@ use tokio::sync::Semaphore;
 use crate::api;
 use crate::curves::Curve;
 use crate::faults::{self, Kind};
-use crate::http::{read_body, read_head, write_response, IdleWriter, ReadError, Request, Response};
+use crate::http::{read_body, read_chunked, read_head, write_response, IdleWriter, ReadError, Request, Response};
 use crate::jobs::{Job, Outcome};
 use crate::limits::{Admission, Limits, Slots, BUSY};
 use crate::log::{entry_json, mask_key, Entry};
@@ -154,8 +154,18 @@ impl Server {
             }
         }
         let mut req = head.request;
-        req.body = match tokio::time::timeout(idle, read_body(&mut stream, head.rest, head.content_length)).await {
+        req.body = match tokio::time::timeout(idle, async {
+            if head.chunked {
+                read_chunked(&mut stream, head.rest).await
+            } else {
+                read_body(&mut stream, head.rest, head.content_length).await
+            }
+        })
+        .await
+        {
             Ok(Ok(body)) => body,
+            // A chunked body past the limit or malformed: say so.
+            Ok(Err(ReadError::Refuse(status, why))) => return self.refuse(stream, status, &why).await,
             Ok(Err(_)) => return,
             Err(_) => {
                 let why = format!("The request body must arrive within {} ms of its head", idle.as_millis());

@@ -39,14 +39,24 @@ fn bodies_over_1_mib_get_413() {
     // Exactly 1 MiB is read (and then judged: not JSON).
     let r = fake.call("POST", "/v2/videos/generate", &[], &"a".repeat(1 << 20));
     assert_eq!((r.status, r.json()["error"].as_str()), (400, Some("Request body must be JSON")));
-    // No chunked bodies, which would have no announced size.
+    // Chunked bodies are read to the same limit: 1 MiB + 1 in two chunks is refused.
     let mut s = fake.connect();
-    write!(s, "POST /v2/videos/generate HTTP/1.1\r\nHost: {}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", fake.addr)
-        .unwrap();
+    write!(s, "POST /v2/videos/generate HTTP/1.1\r\nHost: {}\r\nTransfer-Encoding: chunked\r\n\r\n100000\r\n", fake.addr).unwrap();
+    s.write_all(&vec![b'a'; 1 << 20]).unwrap();
+    write!(s, "\r\n1\r\na\r\n0\r\n\r\n").unwrap();
+    assert_eq!(read_reply(&mut s).status, 413);
+    // Any other transfer coding is not read.
+    let mut s = fake.connect();
+    write!(s, "POST /v2/videos/generate HTTP/1.1\r\nHost: {}\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", fake.addr).unwrap();
     assert_eq!(read_reply(&mut s).status, 501);
     let log = fake.get("/__fake/log").json();
     assert_eq!(log.as_array().unwrap().len(), 1, "refused requests reach no route: {log}");
     assert_eq!(log[0]["status"], 400);
+    // A chunked body within the limit is read like any other.
+    let mut s = fake.connect();
+    write!(s, "POST /v2/videos/generate HTTP/1.1\r\nHost: {}\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n", fake.addr)
+        .unwrap();
+    assert_eq!(read_reply(&mut s).status, 400, "read, then judged: not JSON");
 }
 
 /// Reads in another thread while `drip` runs; returns what came back and when.

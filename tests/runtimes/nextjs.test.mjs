@@ -13,13 +13,9 @@ const nextBin = installed('next/dist/bin/next');
 installed('typescript/package.json');
 watchdogIn(240_000); // the build alone may take a minute on a cold, busy machine
 
-// Next.js patches the global fetch; given a Request (which the package's
-// fetch passes), it re-sends the body as a stream, so the upstream POST goes
-// out with Transfer-Encoding: chunked and no Content-Length, which the fake
-// refuses (501). Everything answered locally is checked as usual.
-const CHUNKED =
-  'under Next.js the forwarded POST goes out chunked (no Content-Length): Next\'s fetch patch re-streams the body of a Request passed to fetch(), and the fake API answers 501';
-
+// Next.js patches the global fetch; given a Request (which gloo-net passes),
+// it re-sends the body as a stream, so the forwarded POST goes out with
+// Transfer-Encoding: chunked. The fake reads chunked bodies (as servers do).
 describe('createProxy in a Next.js production server — examples/nextjs', { timeout: 180_000 }, () => {
   let fake, server, base, app;
   before(
@@ -51,5 +47,5 @@ describe('createProxy in a Next.js production server — examples/nextjs', { tim
     await server?.stop();
     if (app) rmSync(app, { recursive: true, force: true });
   });
-  proxyScenarios(() => ({ base, fake }), { knownIssue: { forwardedSubmit: CHUNKED } });
+  proxyScenarios(() => ({ base, fake }));
 });
