@@ -12,6 +12,9 @@
 //!   connection without answering — "the answer was lost";
 //! - `slow`: wait `delayMs`, then answer normally;
 //! - `malformed`: answer 200/202 with a JSON body of the wrong shape;
+//! - `wrong-id` (jobs): answer 200 with a job whose `id` is another job's;
+//! - `no-url` (jobs): answer 200 with the asked job COMPLETED, `result: null`
+//!   and `expired: false`;
 //! - `nonjson`: answer 200/202 with a body that is not JSON.
 //!
 //! Hostile kinds, for what a client must survive from a server it does not
@@ -51,6 +54,10 @@ pub enum Kind {
     Huge { bytes: u64, chunked: bool },
     Endless { interval_ms: u64 },
     EchoKey { status: u16 },
+    /// A job answer about another job than the one asked for.
+    WrongId,
+    /// A COMPLETED job answer that names no video (and is not `expired`).
+    NoUrl,
 }
 
 /// 160 MiB: far past any sane cap on a JSON answer.
@@ -84,6 +91,8 @@ pub fn parse(v: &Value) -> Result<Fault, String> {
         "drop-after" => Kind::DropAfter,
         "slow" => Kind::Slow { delay_ms: v.get("delayMs").and_then(Value::as_u64).unwrap_or(1000) },
         "malformed" => Kind::Malformed,
+        "wrong-id" => Kind::WrongId,
+        "no-url" => Kind::NoUrl,
         "nonjson" => Kind::NonJson,
         "redirect" => Kind::Redirect {
             status: match v.get("status").map(Value::as_u64) {

@@ -261,6 +261,14 @@ impl Server {
                 Some(r)
             }
             Some(Kind::Malformed) => Some(Response::json(ok_status, &json!({"unexpected": "shape", "data": [1, 2, 3]}))),
+            Some(Kind::WrongId) => Some(Response::json(
+                ok_status,
+                &json!({"id": "00000000-0000-4000-8000-000000000000", "status": "PROCESSING", "progress": 10, "result": null, "error": null}),
+            )),
+            Some(Kind::NoUrl) => {
+                let id = req.path.strip_prefix("/v2/jobs/").unwrap_or("");
+                Some(Response::json(ok_status, &json!({"id": id, "status": "COMPLETED", "progress": 100, "result": null, "error": null, "expired": false})))
+            }
             Some(Kind::NonJson) => Some(Response::new(ok_status, "text/html", "<html>502 Bad Gateway from an upstream proxy</html>")),
             Some(Kind::DropAfter) => {
                 drop_after = true;

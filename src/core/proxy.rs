@@ -207,10 +207,11 @@ impl Refusal {
 
 /// Whether `origin` (an `Origin` header, if any) may call: same-origin
 /// requests and listed origins only. Same-origin means the `Origin`'s
-/// host and port are the request's own (`own_authority`, from its URL or
-/// `Host`): behind a TLS-terminating load balancer the proxy sees `http:`
-/// while the page's origin is `https:`. Only browsers send `Origin`, and a
-/// cross-site page's is its own site, which never matches.
+/// host and port are the request's own (`own_authority`: its `Host`
+/// header, else its URL's): behind a TLS-terminating load balancer the
+/// proxy sees `http:` while the page's origin is `https:`. Only browsers
+/// send `Origin`, and a cross-site page's is its own site, which never
+/// matches (a browser sets `Host` and `Origin` itself).
 pub fn origin_allowed(config: &ProxyConfig, origin: Option<&str>, own_authority: &str) -> bool {
     match origin {
         None => true,

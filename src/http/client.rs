@@ -136,9 +136,13 @@ pub(crate) async fn wait_for_job(
         // Polls retry inside the wait's own loop, not per request.
         poll_config.retry.max_retries = 0;
 
+        // The job an error carries: the one it is about (a refused answer,
+        // a failed job), else the last state seen.
         let end = |mut e: Error, last: Option<Job>| {
             e.job_id = Some(job_id.to_string());
-            e.job = last.map(Box::new);
+            if e.job.is_none() {
+                e.job = last.map(Box::new);
+            }
             e
         };
         let stopped = |last: Option<Job>| {

@@ -131,7 +131,10 @@ async fn answer(
     let Ok(url) = web_sys::Url::new(&request.url()) else {
         return Answer::refusal(Refusal::new(400, "bad request URL"));
     };
-    let own = url.host();
+    // The authority the browser addressed: its `Host` header (frameworks
+    // may rebuild `request.url` with another host name, as Next.js does
+    // with `localhost`), else the URL's.
+    let own = header("host").filter(|h| !h.is_empty() && header_value_ok(h)).unwrap_or_else(|| url.host());
     let origin_ok = origin_allowed(config, origin.as_deref(), &own);
     let cors = match &origin {
         Some(o) if origin_ok && is_cross_origin(Some(o), &own) => Some(o.clone()),

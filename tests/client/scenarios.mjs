@@ -293,6 +293,21 @@ export const scenarios = {
     assert.ok(e.retryAfterMs >= 119000 && e.retryAfterMs <= 120000, `retryAfterMs ${e.retryAfterMs}`);
   },
 
+  async 'an answer about another job, or a COMPLETED job naming no video, is BAD_RESPONSE carrying the job'(ctx) {
+    await ctx.fake.config(FAST);
+    const c = client(ctx, { maxRetries: 0 });
+    const { jobId } = await c.submit({ prompt: 'a horse' });
+    await ctx.fake.fault({ route: 'jobs', kind: 'wrong-id' });
+    const e1 = await assert.rejects(c.getJob(jobId), (e) => isHH(ctx, e, 'BAD_RESPONSE'));
+    assert.equal(e1.jobId, jobId);
+    assert.equal(e1.job.jobId, '00000000-0000-4000-8000-000000000000', 'the answer it refused');
+    await ctx.fake.fault({ route: 'jobs', kind: 'no-url', count: 10 });
+    const e2 = await assert.rejects(client(ctx, { maxPollFailures: 2 }).waitForJob(jobId, QUICK_POLL), (e) => isHH(ctx, e, 'BAD_RESPONSE'));
+    assert.equal(e2.jobId, jobId);
+    assert.equal(e2.job.status, 'COMPLETED');
+    assert.deepEqual(e2.job.videoUrls, []);
+  },
+
   async 'a 200 that is not JSON is BAD_RESPONSE after the allowed failures'(ctx) {
     await ctx.fake.config(FAST);
     const c = client(ctx, { maxPollFailures: 2 });

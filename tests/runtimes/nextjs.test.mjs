@@ -4,7 +4,9 @@
 // tests/runtimes/node_modules), with the package installed in the app's own
 // node_modules/happyhorse as `npm install` would put it; then `next build`
 // (Turbopack, type check included) and `next start`.
-import { describe, before, after } from 'node:test';
+import { describe, before, after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launch } from '../page/browser.mjs';
 import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { root, here, examples, KEY, BASE_PATH, installed, startUpstream, startServer, runToEnd, watchdogIn, proxyScenarios } from './harness.mjs';
@@ -48,4 +50,19 @@ describe('createProxy in a Next.js production server — examples/nextjs', { tim
     if (app) rmSync(app, { recursive: true, force: true });
   });
   proxyScenarios(() => ({ base, fake }));
+
+  test('a client component validates, prices and runs a job in the browser through the route handler', { timeout: 60_000 }, async () => {
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      const errors = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      await page.goto(`${server.url}/`);
+      await page.waitForFunction(() => /job=(COMPLETED|\w+)$|error/.test(document.querySelector('#status')?.textContent ?? ''), null, { timeout: 45_000 });
+      assert.equal(await page.textContent('#status'), 'ok=true credits=310 job=COMPLETED');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
 });
