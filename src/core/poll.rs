@@ -9,7 +9,7 @@
 //! - First poll after 2 s (catches jobs that fail at once).
 //! - Without usable progress the end is plausible from `min_job_ms` (45 s)
 //!   after the wait starts: polls evenly spaced up to then (≤ 15 s apart),
-//!   then every 4.25–5 s (jittered below the bound).
+//!   then every 4–4.75 s (jittered below the bound).
 //! - Progress is evidence, not certainty. A line fitted to the readings
 //!   gives the end; it is pulled earlier by everything that makes it
 //!   doubtful: the readings' scatter about the line, coarse steps (the truth
@@ -177,7 +177,7 @@ impl PollSchedule {
         let random = if random.is_finite() { random.clamp(0.0, 1.0) } else { 0.5 };
         let bound = if c.max_gap_ms.is_finite() { c.max_gap_ms.max(min_gap) } else { 5_000.0 };
         // Jittered below the bound, never above it.
-        let dense = (bound * (0.85 + 0.15 * random)).max(min_gap);
+        let dense = (bound * (0.8 + 0.15 * random)).max(min_gap);
         let room = self.earliest_end_ms - now_ms;
         if room.is_nan() || room <= dense {
             return dense; // also when the clock is not finite
