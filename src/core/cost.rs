@@ -24,8 +24,13 @@ pub struct Estimate {
 /// typing) still gets a price; a bad resolution or duration, or a request
 /// that is not an object, is an error with the same issues `validate` gives.
 pub fn estimate(request: &Value) -> Result<Estimate, Report> {
+    estimate_checked(request, &crate::core::validate::validate(request))
+}
+
+/// [`estimate`] of a request already checked: `report` is its `validate`
+/// answer (so a caller that has it does not check the request twice).
+pub fn estimate_checked(request: &Value, report: &Report) -> Result<Estimate, Report> {
     let spec = &HAPPYHORSE_11;
-    let report = crate::core::validate::validate(request);
     let blocking: Vec<_> = report
         .errors
         .iter()

@@ -49,6 +49,13 @@ fn header_safe(s: &str) -> bool {
     !s.starts_with(' ') && !s.ends_with(' ') && s.bytes().all(|b| (0x20..0x7f).contains(&b))
 }
 
+/// Whether `k` is an `Idempotency-Key` the service takes: 1 to 255 UTF-16
+/// units of visible ASCII (what the client sends, and what `createProxy`
+/// passes on).
+pub fn idempotency_key_ok(k: &str) -> bool {
+    !k.is_empty() && utf16_len(k) <= IDEMPOTENCY_KEY_MAX && header_safe(k)
+}
+
 /// Reads the send options from `options` (`undefined`/`null` mean none);
 /// unknown keys are left alone so one options object can also carry the
 /// client's own settings.
@@ -109,7 +116,7 @@ pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
                 &num(IDEMPOTENCY_KEY_MAX as u64),
             ]),
         ),
-        Some(Value::String(k)) if !k.is_empty() && header_safe(k) => out.idempotency_key = Some(k.clone()),
+        Some(Value::String(k)) if idempotency_key_ok(k) => out.idempotency_key = Some(k.clone()),
         Some(Value::String(_)) => report.push(
             "options.idempotencyKey",
             IssueCode::InvalidOption,

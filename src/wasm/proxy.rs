@@ -11,12 +11,12 @@
 use crate::core::cost::Estimate;
 use crate::core::error::{redact_in, Error, ErrorCode};
 use crate::core::issue::{IssueCode, Report};
+use crate::core::options::idempotency_key_ok;
 use crate::core::proxy::{
     has_duplicate_keys, header_value_ok, invalid_body, is_cross_origin, origin_allowed, over_cap, parse_proxy_options, route, ProxyConfig,
     Refusal, Route, PASSED_BACK_HEADERS,
 };
 use crate::core::request::wire_body;
-use crate::core::spec::IDEMPOTENCY_KEY_MAX;
 use crate::http::body::{read_stream, Body};
 use crate::http::proxy::forward;
 use std::rc::Rc;
@@ -157,7 +157,7 @@ async fn answer(
                 Some(hook) => call_hook(hook, request).await.is_ok_and(|v| v.is_truthy()),
             };
             if allowed {
-                pass(config, request, &r, on_submit).await
+                pass(config, request, &headers, &r, on_submit).await
             } else {
                 Answer::refusal(Refusal::new(401, "not authorized"))
             }
@@ -172,11 +172,17 @@ async fn answer(
 }
 
 /// Checks and forwards one of the two routes.
-async fn pass(config: &ProxyConfig, request: &web_sys::Request, route: &Route, on_submit: Option<&js_sys::Function>) -> Answer {
+async fn pass(
+    config: &ProxyConfig,
+    request: &web_sys::Request,
+    headers: &web_sys::Headers,
+    route: &Route,
+    on_submit: Option<&js_sys::Function>,
+) -> Answer {
     let mut body = None;
     let mut key = None;
     if *route == Route::Generate {
-        let bytes = match read_stream(request.body(), &request.headers(), config.max_body_bytes).await {
+        let bytes = match read_stream(request.body(), headers, config.max_body_bytes).await {
             Body::Complete(bytes) => bytes,
             Body::Over(_) => return Answer::refusal(Refusal::new(413, "the request body is too large")),
             Body::Failed => return Answer::refusal(Refusal::new(400, "the request body could not be read")),
@@ -191,7 +197,7 @@ async fn pass(config: &ProxyConfig, request: &web_sys::Request, route: &Route, o
         if !report.ok() {
             return Answer::refusal(invalid_body(&report));
         }
-        let estimate = match crate::core::estimate(&value) {
+        let estimate = match crate::core::cost::estimate_checked(&value, &report) {
             Ok(e) => e,
             Err(r) => return Answer::refusal(invalid_body(&r)),
         };
@@ -200,8 +206,8 @@ async fn pass(config: &ProxyConfig, request: &web_sys::Request, route: &Route, o
                 return Answer::refusal(over_cap(&estimate, cap));
             }
         }
-        match request.headers().get("idempotency-key").ok().flatten() {
-            Some(k) if !k.is_empty() && k.encode_utf16().count() <= IDEMPOTENCY_KEY_MAX && header_value_ok(&k) => key = Some(k),
+        match headers.get("idempotency-key").ok().flatten() {
+            Some(k) if idempotency_key_ok(&k) => key = Some(k),
             Some(_) => return Answer::refusal(Refusal::new(400, "Idempotency-Key must be 1 to 255 visible ASCII characters")),
             None => {}
         }
