@@ -43,13 +43,25 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// `Z` is not read).
 pub fn iso8601_ms(v: &str) -> Option<f64> {
     let b = v.as_bytes();
-    if b.len() < 20 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || !matches!(b.get(10), Some(b'T' | b't' | b' ')) || b.last() != Some(&b'Z') {
+    if b.len() < 20
+        || b.get(4) != Some(&b'-')
+        || b.get(7) != Some(&b'-')
+        || !matches!(b.get(10), Some(b'T' | b't' | b' '))
+        || b.last() != Some(&b'Z')
+    {
         return None;
     }
     let num = |from: usize, to: usize| v.get(from..to).and_then(parse_int);
     let (year, month, day) = (num(0, 4)?, num(5, 7)?, num(8, 10)?);
     let (h, m, s) = (num(11, 13)?, num(14, 16)?, num(17, 19)?);
-    if b.get(13) != Some(&b':') || b.get(16) != Some(&b':') || !(1..=12).contains(&month) || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
+    if b.get(13) != Some(&b':')
+        || b.get(16) != Some(&b':')
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+        || h > 23
+        || m > 59
+        || s > 60
+    {
         return None;
     }
     let millis = match v.get(19..v.len() - 1) {
@@ -77,7 +89,8 @@ mod tests {
         assert_eq!(iso8601_ms("1970-01-01T00:00:00Z"), Some(0.0));
         assert_eq!(iso8601_ms("1970-01-01T00:00:01.5Z"), Some(1_500.0));
         assert_eq!(iso8601_ms("2000-03-01T00:00:00.000Z"), Some(11_017.0 * 86_400_000.0));
-        for bad in ["", "2026-11-25", "2026-11-25T13:00:00+01:00", "2026-13-25T13:00:00Z", "2026-11-25T13:00:00.Z", "x026-11-25T13:00:00Z"] {
+        for bad in ["", "2026-11-25", "2026-11-25T13:00:00+01:00", "2026-13-25T13:00:00Z", "2026-11-25T13:00:00.Z", "x026-11-25T13:00:00Z"]
+        {
             assert_eq!(iso8601_ms(bad), None, "{bad}");
         }
     }
