@@ -44,16 +44,32 @@ use crate::http::is_field_value;
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Kind {
-    Status { status: u16, body: Option<Value>, retry_after: Option<String> },
+    Status {
+        status: u16,
+        body: Option<Value>,
+        retry_after: Option<String>,
+    },
     Drop,
     DropAfter,
-    Slow { delay_ms: u64 },
+    Slow {
+        delay_ms: u64,
+    },
     Malformed,
     NonJson,
-    Redirect { status: u16, location: String },
-    Huge { bytes: u64, chunked: bool },
-    Endless { interval_ms: u64 },
-    EchoKey { status: u16 },
+    Redirect {
+        status: u16,
+        location: String,
+    },
+    Huge {
+        bytes: u64,
+        chunked: bool,
+    },
+    Endless {
+        interval_ms: u64,
+    },
+    EchoKey {
+        status: u16,
+    },
     /// A job answer about another job than the one asked for.
     WrongId,
     /// A COMPLETED job answer that names no video (and is not `expired`).

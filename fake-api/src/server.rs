@@ -267,7 +267,10 @@ impl Server {
             )),
             Some(Kind::NoUrl) => {
                 let id = req.path.strip_prefix("/v2/jobs/").unwrap_or("");
-                Some(Response::json(ok_status, &json!({"id": id, "status": "COMPLETED", "progress": 100, "result": null, "error": null, "expired": false})))
+                Some(Response::json(
+                    ok_status,
+                    &json!({"id": id, "status": "COMPLETED", "progress": 100, "result": null, "error": null, "expired": false}),
+                ))
             }
             Some(Kind::NonJson) => Some(Response::new(ok_status, "text/html", "<html>502 Bad Gateway from an upstream proxy</html>")),
             Some(Kind::DropAfter) => {
