@@ -5,7 +5,7 @@
 
 use crate::core::issue::{Issue, IssueCode, Report};
 use crate::core::job::Job;
-use crate::core::text::{cat, num};
+use crate::core::text::{cat, num, Text};
 use crate::core::value::Value;
 
 /// The `code` of a `HappyHorseError`.
@@ -127,8 +127,8 @@ impl Error {
         let Some(secret) = secret.filter(|s| !s.is_empty()) else { return self };
         redact_in(&mut self.message, secret);
         for issue in &mut self.issues {
-            redact_in(&mut issue.message, secret);
-            redact_in(&mut issue.path, secret);
+            redact_in(issue.message.to_mut(), secret);
+            redact_in(issue.path.to_mut(), secret);
         }
         if let Some(id) = &mut self.request_id {
             redact_in(id, secret);
@@ -171,7 +171,7 @@ fn summary(errors: &[Issue]) -> String {
     let Some(first) = errors.first() else {
         return String::from("the request is invalid");
     };
-    let mut m = if first.path.is_empty() { first.message.clone() } else { cat(&[&first.path, ": ", &first.message]) };
+    let mut m = if first.path.is_empty() { String::from(first.message.as_str()) } else { cat(&[&first.path, ": ", &first.message]) };
     if errors.len() > 1 {
         let more = errors.len() - 1;
         m.push_str(&cat(&[" (and ", &num(more as u64), if more == 1 { " more problem)" } else { " more problems)" }]));
@@ -230,7 +230,11 @@ pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_
                 _ => Vec::new(),
             };
             for m in if list.is_empty() { vec!["rejected by the service"] } else { list } {
-                f.issues.push(Issue { path: path.clone(), code: IssueCode::ServerRejected, message: m.to_string() });
+                f.issues.push(Issue {
+                    path: Text::Built(path.clone()),
+                    code: IssueCode::ServerRejected,
+                    message: Text::Built(m.to_string()),
+                });
             }
         }
     }
@@ -252,7 +256,7 @@ mod tests {
         redact_in(&mut t, "afk_1é");
         assert_eq!(t, "bad key ***; *** again afk_");
         let mut e = Error::new(ErrorCode::Unauthorized, "invalid API key: afk_zz");
-        e.issues.push(Issue { path: String::from("x"), code: IssueCode::ServerRejected, message: String::from("afk_zz!") });
+        e.issues.push(Issue { path: "x".into(), code: IssueCode::ServerRejected, message: "afk_zz!".into() });
         let e = e.redact(Some("afk_zz"));
         assert_eq!((e.message.as_str(), e.issues[0].message.as_str()), ("invalid API key: ***", "***!"));
         let mut same = String::from("nothing here");

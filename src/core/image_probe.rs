@@ -5,7 +5,7 @@
 
 use crate::core::issue::{Issue, IssueCode};
 use crate::core::spec::HAPPYHORSE_11;
-use crate::core::text::{cat, num};
+use crate::core::text::{cat, num, Text};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ImageInfo {
@@ -109,9 +109,9 @@ pub fn image_check(url: String, info: Option<ImageInfo>, size: Option<(u32, u32)
     let warnings = match size {
         Some((w, h)) => warnings_for(info, w, h, path),
         None => vec![Issue {
-            path: path.to_string(),
+            path: Text::Built(path.to_string()),
             code: IssueCode::ImageUnreadable,
-            message: String::from(
+            message: Text::Literal(
                 "this image did not load here: check the URL (the service fetches it itself, so it may still work if it is public)",
             ),
         }],
@@ -130,7 +130,7 @@ pub fn image_check(url: String, info: Option<ImageInfo>, size: Option<(u32, u32)
 pub fn warnings_for(info: Option<ImageInfo>, width: u32, height: u32, path: &str) -> Vec<Issue> {
     let spec = &HAPPYHORSE_11;
     let mut out = Vec::new();
-    let mut warn = |code, message: String| out.push(Issue { path: path.to_string(), code, message });
+    let mut warn = |code, message: String| out.push(Issue { path: Text::Built(path.to_string()), code, message: Text::Built(message) });
     match info {
         Some(i) if !spec.image_formats.contains(&i.format) => warn(
             IssueCode::ImageUnsupportedFormat,

@@ -1,6 +1,8 @@
 //! Findings of a check: stable codes, field paths, messages, and the report
 //! that gathers them.
 
+use crate::core::text::Text;
+
 /// Every finding's stable identifier. The string form (`as_str`) is the
 /// public `code`; renaming one is a breaking change.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,9 +113,11 @@ impl IssueCode {
     }
 }
 
+/// As its name, like any unit variant (serde-wasm-bindgen then makes each
+/// name's JS string once).
 impl serde::Serialize for IssueCode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        s.serialize_unit_variant("IssueCode", *self as u32, self.as_str())
     }
 }
 
@@ -122,9 +126,9 @@ impl serde::Serialize for IssueCode {
 pub struct Issue {
     /// Dotted path to the field: `""` for the request itself, `prompt`,
     /// `happyhorse11Params.images[3]`.
-    pub path: String,
+    pub path: Text,
     pub code: IssueCode,
-    pub message: String,
+    pub message: Text,
 }
 
 /// What the request asks the model to do, decided by its image count.
@@ -153,9 +157,10 @@ impl Mode {
     }
 }
 
+/// As its name, like any unit variant.
 impl serde::Serialize for Mode {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
+        s.serialize_unit_variant("Mode", *self as u32, self.as_str())
     }
 }
 
@@ -173,7 +178,7 @@ impl Report {
     }
 
     /// Files a finding under errors or warnings by its code.
-    pub fn push(&mut self, path: impl Into<String>, code: IssueCode, message: impl Into<String>) {
+    pub fn push(&mut self, path: impl Into<Text>, code: IssueCode, message: impl Into<Text>) {
         let issue = Issue { path: path.into(), code, message: message.into() };
         if code.is_error() {
             self.errors.push(issue);

@@ -15,7 +15,7 @@ use crate::core::cost::Estimate;
 use crate::core::issue::{IssueCode, Report};
 use crate::core::options::parse_send_options;
 use crate::core::spec::{DEFAULT_BASE_URL, GENERATE_PATH, JOBS_PATH};
-use crate::core::text::{cat, num};
+use crate::core::text::{cat, num, Text};
 use crate::core::uuid::is_uuid;
 use crate::core::value::Value;
 
@@ -52,7 +52,7 @@ impl core::fmt::Debug for ProxyConfig {
     }
 }
 
-fn option_error(report: &mut Report, key: &str, message: &str) {
+fn option_error(report: &mut Report, key: &str, message: impl Into<Text>) {
     report.push(cat(&["options.", key]), IssueCode::InvalidOption, message);
 }
 
@@ -76,7 +76,7 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
         Err(r) => {
             for mut issue in r.errors {
                 if issue.path == "options.baseUrl" {
-                    issue.path = String::from("options.upstream");
+                    issue.path = Text::Literal("options.upstream");
                 }
                 report.errors.push(issue);
             }
@@ -139,7 +139,7 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
             option_error(
                 &mut report,
                 "maxBodyBytes",
-                &cat(&["maxBodyBytes must be a whole number of bytes from 1 to ", &num(MAX_MAX_BODY_BYTES as u64)]),
+                cat(&["maxBodyBytes must be a whole number of bytes from 1 to ", &num(MAX_MAX_BODY_BYTES as u64)]),
             );
             DEFAULT_MAX_BODY_BYTES
         }
@@ -258,10 +258,10 @@ pub fn route(config: &ProxyConfig, method: &str, path: &str, origin_ok: bool) ->
 pub fn invalid_body(report: &Report) -> Refusal {
     let mut details: Vec<(String, Value)> = Vec::new();
     for issue in &report.errors {
-        let message = Value::String(issue.message.clone());
-        match details.iter_mut().find(|(p, _)| *p == issue.path) {
+        let message = Value::String(String::from(issue.message.as_str()));
+        match details.iter_mut().find(|(p, _)| issue.path == p.as_str()) {
             Some((_, Value::Array(list))) => list.push(message),
-            _ => details.push((issue.path.clone(), Value::Array(vec![message]))),
+            _ => details.push((String::from(issue.path.as_str()), Value::Array(vec![message]))),
         }
     }
     let body = Value::Object(vec![

@@ -38,9 +38,20 @@ pub struct ModelSpec {
     pub top_level_keys: &'static [&'static str],
     /// Keys allowed inside the parameter block.
     pub param_keys: &'static [&'static str],
+    /// `params_key.key` for each of `param_keys`, in the same order: the
+    /// paths of issues about them, as literals (see `core::text::Text`).
+    pub param_paths: &'static [&'static str],
 }
 
 impl ModelSpec {
+    /// The path of parameter `key`: a literal for the known keys.
+    pub fn param_path(&self, key: &str) -> crate::core::text::Text {
+        match self.param_keys.iter().position(|k| *k == key).and_then(|i| self.param_paths.get(i)) {
+            Some(path) => crate::core::text::Text::Literal(path),
+            None => crate::core::issue::join_path(self.params_key, key).into(),
+        }
+    }
+
     pub fn resolution(&self, name: &str) -> Option<Resolution> {
         self.resolutions.iter().copied().find(|r| r.name == name)
     }
@@ -66,6 +77,13 @@ pub const HAPPYHORSE_11: ModelSpec = ModelSpec {
     webhook_events: &["progress", "completed", "failed"],
     top_level_keys: &["prompt", "model", "happyhorse11Params", "webhookUrl", "webhookEvents"],
     param_keys: &["images", "resolution", "aspect_ratio", "duration", "seed"],
+    param_paths: &[
+        "happyhorse11Params.images",
+        "happyhorse11Params.resolution",
+        "happyhorse11Params.aspect_ratio",
+        "happyhorse11Params.duration",
+        "happyhorse11Params.seed",
+    ],
 };
 
 /// The service's production origin.
@@ -80,6 +98,18 @@ pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn param_paths_are_the_joined_keys() {
+        let s = &HAPPYHORSE_11;
+        assert_eq!(s.param_paths.len(), s.param_keys.len());
+        for key in s.param_keys {
+            let path = s.param_path(key);
+            assert!(matches!(path, crate::core::text::Text::Literal(_)), "{key}");
+            assert_eq!(path, crate::core::issue::join_path(s.params_key, key).as_str());
+        }
+        assert_eq!(s.param_path("other"), "happyhorse11Params.other");
+    }
 
     #[test]
     fn prices_match_the_published_rates() {

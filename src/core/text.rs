@@ -3,6 +3,94 @@
 
 use crate::core::value::push_u64;
 
+/// A message or path: a literal of the binary, or text built at run time.
+///
+/// Why two kinds: a literal is serialized as serde serializes the name of
+/// an enum's unit variant (a `&'static str`), and serde-wasm-bindgen keeps
+/// the JS string it makes for such a name, keyed by address. Sending a
+/// string to JS otherwise costs a `TextDecoder` call, about 250 ns in
+/// Chromium whatever the length, three per issue: most of what an invalid
+/// body cost (`bench/run`). Only literals are kept, so that cache is
+/// bounded by the binary, not by what callers send.
+#[derive(Clone, Debug, Eq)]
+pub enum Text {
+    Literal(&'static str),
+    Built(String),
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Text::Literal(s) => s,
+            Text::Built(s) => s,
+        }
+    }
+
+    /// The text as a `String` to edit (a literal is copied first).
+    pub fn to_mut(&mut self) -> &mut String {
+        if let Text::Literal(s) = *self {
+            *self = Text::Built(String::from(s));
+        }
+        match self {
+            Text::Built(s) => s,
+            Text::Literal(_) => unreachable!(),
+        }
+    }
+}
+
+impl core::ops::Deref for Text {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(s: &'static str) -> Text {
+        Text::Literal(s)
+    }
+}
+
+impl From<String> for Text {
+    fn from(s: String) -> Text {
+        Text::Built(s)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<str> for Text {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for Text {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// For tests and logs; release code never formats (it would link `core::fmt`).
+impl core::fmt::Display for Text {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Text {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Text::Literal(name) => s.serialize_unit_variant("Text", 0, name),
+            Text::Built(text) => s.serialize_str(text),
+        }
+    }
+}
+
 /// Concatenates `parts`.
 pub fn cat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());

@@ -11,7 +11,7 @@
 use crate::core::issue::{index_path, join_path, IssueCode, Mode, Report};
 use crate::core::references::{self, Reference};
 use crate::core::spec::{ModelSpec, HAPPYHORSE_11};
-use crate::core::text::{cat, edit_distance_bytes, num, one_of, quoted, utf16_len};
+use crate::core::text::{cat, edit_distance_bytes, num, one_of, quoted, utf16_len, Text};
 use crate::core::url::{self, UriError};
 use crate::core::value::Value;
 
@@ -23,15 +23,16 @@ pub fn validate(request: &Value) -> Report {
 /// A field's path, built only when there is something to report there.
 #[derive(Clone, Copy)]
 enum Field<'a> {
-    Child(&'a str, &'a str),
+    /// A key of the parameter block.
+    Param(&'a str),
     Item(&'a str, usize),
 }
 
 impl Field<'_> {
-    fn path(self) -> String {
+    fn path(self, spec: &ModelSpec) -> Text {
         match self {
-            Field::Child(parent, child) => join_path(parent, child),
-            Field::Item(list, i) => index_path(list, i),
+            Field::Param(key) => spec.param_path(key),
+            Field::Item(list, i) => index_path(list, i).into(),
         }
     }
 }
@@ -68,7 +69,7 @@ impl Checker {
         self.report
     }
 
-    fn wrong_type(&mut self, path: &str, expected: &str, got: &Value) {
+    fn wrong_type(&mut self, path: impl Into<Text>, expected: &str, got: &Value) {
         self.report.push(path, IssueCode::WrongType, cat(&["expected ", expected, ", got ", got.kind()]));
     }
 
@@ -172,14 +173,14 @@ impl Checker {
         if let Some(v) = params.get("resolution") {
             if v.as_str().is_none_or(|r| self.spec.resolution(r).is_none()) {
                 let names: Vec<&str> = self.spec.resolutions.iter().map(|r| r.name).collect();
-                self.one_of_set(Field::Child(at, "resolution"), v, &names, IssueCode::InvalidResolution);
+                self.one_of_set(Field::Param("resolution"), v, &names, IssueCode::InvalidResolution);
             }
         }
         if let Some(v) = params.get("aspect_ratio") {
-            self.one_of_set(Field::Child(at, "aspect_ratio"), v, self.spec.aspect_ratios, IssueCode::InvalidAspectRatio);
+            self.one_of_set(Field::Param("aspect_ratio"), v, self.spec.aspect_ratios, IssueCode::InvalidAspectRatio);
             if count == Some(1) {
                 self.report.push(
-                    join_path(at, "aspect_ratio"),
+                    self.spec.param_path("aspect_ratio"),
                     IssueCode::AspectRatioIgnored,
                     "aspect_ratio is ignored when animating a single image: the video keeps the image's own shape",
                 );
@@ -188,7 +189,7 @@ impl Checker {
         if let Some(v) = params.get("duration") {
             let (min, max) = (self.spec.duration_min, self.spec.duration_max);
             self.integer_in(
-                Field::Child(at, "duration"),
+                Field::Param("duration"),
                 v,
                 min,
                 max,
@@ -198,7 +199,7 @@ impl Checker {
         }
         if let Some(v) = params.get("seed") {
             let (min, max) = (self.spec.seed_min, self.spec.seed_max);
-            self.integer_in(Field::Child(at, "seed"), v, min, max, IssueCode::InvalidSeed, "seed must be a whole number from ");
+            self.integer_in(Field::Param("seed"), v, min, max, IssueCode::InvalidSeed, "seed must be a whole number from ");
         }
         count
     }
@@ -212,7 +213,7 @@ impl Checker {
             Value::Unread { utf16_len } => too_long(*utf16_len),
             other => other.kind().to_string(),
         };
-        self.report.push(at.path(), code, cat(&["expected ", &one_of(allowed), ", got ", &got]));
+        self.report.push(at.path(self.spec), code, cat(&["expected ", &one_of(allowed), ", got ", &got]));
     }
 
     fn integer_in(&mut self, at: Field<'_>, v: &Value, min: u32, max: u32, code: IssueCode, lead: &str) {
@@ -227,13 +228,13 @@ impl Checker {
                 Value::Number(n) if n.is_finite() => String::from("a fraction"),
                 other => other.kind().to_string(),
             };
-            self.report.push(at.path(), code, cat(&[lead, &num(min.into()), " to ", &num(max.into()), ", got ", &got]));
+            self.report.push(at.path(self.spec), code, cat(&[lead, &num(min.into()), " to ", &num(max.into()), ", got ", &got]));
         }
     }
 
     /// Checks `images`; returns the count when it is an array.
     fn images(&mut self, images: &Value) -> Option<usize> {
-        let path = join_path(self.spec.params_key, "images");
+        let path = self.spec.param_path("images");
         let items = match images {
             Value::Array(items) => items,
             Value::Other(what) if *what == crate::core::limits::HUGE_ARRAY => {
@@ -242,13 +243,13 @@ impl Checker {
                 return None;
             }
             _ => {
-                self.wrong_type(&path, "an array of image URLs", images);
+                self.wrong_type(path, "an array of image URLs", images);
                 return None;
             }
         };
         if items.len() > self.spec.images_max {
             self.report.push(
-                path.as_str(),
+                path.clone(),
                 IssueCode::TooManyImages,
                 cat(&["at most ", &num(self.spec.images_max as u64), " images are allowed, got ", &num(items.len() as u64)]),
             );
@@ -262,7 +263,7 @@ impl Checker {
                     continue;
                 }
                 _ => {
-                    self.wrong_type(&index_path(&path, i), "an image URL string", item);
+                    self.wrong_type(index_path(&path, i), "an image URL string", item);
                     continue;
                 }
             };
@@ -289,7 +290,7 @@ impl Checker {
                 return;
             }
         };
-        let path = &index_path(list_path, i);
+        let path = index_path(list_path, i);
         let http = uri.is("http") || uri.is("https");
         if uri.is("blob") || uri.is("file") {
             self.report.push(

@@ -11,11 +11,11 @@ fn check(v: Json) -> Report {
 
 /// `(path, code)` of every error.
 fn errors(v: Json) -> Vec<(String, &'static str)> {
-    check(v).errors.iter().map(|i| (i.path.clone(), i.code.as_str())).collect()
+    check(v).errors.iter().map(|i| (i.path.to_string(), i.code.as_str())).collect()
 }
 
 fn warnings(v: Json) -> Vec<(String, &'static str)> {
-    check(v).warnings.iter().map(|i| (i.path.clone(), i.code.as_str())).collect()
+    check(v).warnings.iter().map(|i| (i.path.to_string(), i.code.as_str())).collect()
 }
 
 fn e(path: &str, code: &'static str) -> (String, &'static str) {

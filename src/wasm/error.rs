@@ -7,6 +7,7 @@
 use crate::core::error::Error;
 use crate::core::issue::{Issue, IssueCode, Report};
 use crate::core::job::Job;
+use crate::core::text::Text;
 use wasm_bindgen::prelude::*;
 
 use super::write::to_js;
@@ -64,7 +65,7 @@ impl From<Error> for JsValue {
 }
 
 /// An `INVALID_REQUEST` for one bad argument or option at `path`.
-pub(crate) fn bad_argument(path: &str, code: IssueCode, message: &str) -> Error {
+pub(crate) fn bad_argument(path: &'static str, code: IssueCode, message: impl Into<Text>) -> Error {
     let mut r = Report::default();
     r.push(path, code, message);
     Error::invalid(r)
@@ -73,6 +74,6 @@ pub(crate) fn bad_argument(path: &str, code: IssueCode, message: &str) -> Error 
 /// The string in `value`, or an `INVALID_REQUEST` naming `path` — for
 /// exports whose argument must be a string (a job id, a URL, a prompt),
 /// so a number or `undefined` from JS gets a clear error, not garbage.
-pub(crate) fn string_arg(value: &JsValue, path: &str) -> Result<String, Error> {
-    value.as_string().ok_or_else(|| bad_argument(path, IssueCode::WrongType, &crate::core::text::cat(&[path, " must be a string"])))
+pub(crate) fn string_arg(value: &JsValue, path: &'static str) -> Result<String, Error> {
+    value.as_string().ok_or_else(|| bad_argument(path, IssueCode::WrongType, crate::core::text::cat(&[path, " must be a string"])))
 }

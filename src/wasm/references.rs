@@ -27,7 +27,7 @@ pub fn find_image_references(#[wasm_bindgen(unchecked_param_type = "string")] pr
             " characters long; findImageReferences reads at most ",
             &num(MAX_STRING_UNITS as u64),
         ]);
-        return Err(bad_argument("prompt", IssueCode::PromptTooLong, &message));
+        return Err(bad_argument("prompt", IssueCode::PromptTooLong, message));
     }
     Ok(to_js(&image_references(&string_arg(prompt, "prompt")?)))
 }
