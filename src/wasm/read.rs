@@ -238,7 +238,7 @@ impl<'k> Reader<'k> {
         let text = v.as_string().unwrap_or_default();
         // The copy turns a lone surrogate into U+FFFD; a body must not carry
         // text other than what the caller wrote, so such a string is refused.
-        if text.contains('\u{fffd}') && v.unchecked_ref::<Text>().is_well_formed() == Ok(false) {
+        if text.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes()) && v.unchecked_ref::<Text>().is_well_formed() == Ok(false) {
             return Value::Other("a string holding a lone UTF-16 surrogate (broken text)");
         }
         Value::String(text)
