@@ -2,7 +2,7 @@
 // size against the 32 KB target (24 KB stretch), validate() against zod 4
 // and the crossing's floor (validateFloor, when its build exists), polling.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync, readFileSync } from 'node:fs';
+import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,6 +47,13 @@ row('**happyhorse total**', sizeCell(size.ours.totalRaw), `**${sizeCell(size.our
 for (const [name, p] of Object.entries(size.peers)) row(`${name} ${p.version} (esbuild bundle, minified)`, sizeCell(p.raw), sizeCell(p.gz));
 const sizeVerdict = (limit) => (size.ours.totalGz <= limit ? `met (${bytes(limit - size.ours.totalGz)} to spare)` : `**missed by ${sizeCell(size.ours.totalGz - limit)}**`);
 lines.push('', `Targets, \`.wasm\` + JS glue gzip -9: ≤ ${bytes(SIZE_TARGET)} (32 KB) — ${sizeVerdict(SIZE_TARGET)}; stretch ≤ ${bytes(SIZE_STRETCH)} (24 KB) — ${sizeVerdict(SIZE_STRETCH)}.`, '');
+// Where the bytes go: bench/size-parts, run by bench/run just before this.
+const partsFile = path.join(root, 'bench', 'out', 'size-parts.md');
+if (existsSync(partsFile)) {
+  lines.push('Where the bytes go (`bench/size-parts`: the same build with groups of exports left out, bytes gzip -9):', '', readFileSync(partsFile, 'utf8').trim(), '');
+} else {
+  lines.push('Where the bytes go: **not measured** (bench/size-parts did not run; see bench/out/size-parts.log).', '');
+}
 
 // 2. Speed
 const zodPkg = JSON.parse(readFileSync(path.join(root, 'bench/node_modules/zod/package.json'), 'utf8')).version;
