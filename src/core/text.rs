@@ -1,4 +1,5 @@
-//! Small string helpers for messages, kept free of `core::fmt` so the
+//! The text of findings: [`Text`] (a message or path, literal or built)
+//! and the helpers that build messages, kept free of `core::fmt` so the
 //! release wasm does not link the formatting machinery.
 
 use crate::core::value::push_u64;
