@@ -195,6 +195,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn text_is_a_plain_string_to_any_serializer() {
+        let literal = Text::from("prompt");
+        let built = Text::from(cat(&["pro", "mpt"]));
+        assert_eq!(literal, built);
+        assert_eq!(serde_json::to_string(&literal).unwrap(), "\"prompt\"");
+        assert_eq!(serde_json::to_string(&built).unwrap(), "\"prompt\"");
+        let mut edited = literal.clone();
+        edited.to_mut().push('!');
+        assert_eq!((edited.as_str(), literal.as_str()), ("prompt!", "prompt"));
+    }
+
+    #[test]
     fn helpers_format_without_fmt() {
         assert_eq!(cat(&["a", "b", "c"]), "abc");
         assert_eq!(num(2500), "2500");
