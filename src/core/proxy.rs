@@ -164,7 +164,7 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
 /// `/a/b-c_d.e`: no `..`, no `//`, no escapes.
 fn is_plain_path(p: &str) -> bool {
     p.starts_with('/')
-        && !p.as_bytes().windows(2).any(|w| w == b"//")
+        && !p.as_bytes().windows(2).any(|w| matches!(w, [b'/', b'/']))
         && !p.split('/').any(|seg| seg == ".." || seg == ".")
         && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
 }

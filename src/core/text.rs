@@ -9,10 +9,15 @@ use crate::core::value::push_u64;
 /// Why two kinds: a literal is serialized as serde serializes the name of
 /// an enum's unit variant (a `&'static str`), and serde-wasm-bindgen keeps
 /// the JS string it makes for such a name, keyed by address. Sending a
-/// string to JS otherwise costs a `TextDecoder` call, about 250 ns in
-/// Chromium whatever the length, three per issue: most of what an invalid
-/// body cost (`bench/run`). Only literals are kept, so that cache is
-/// bounded by the binary, not by what callers send.
+/// string to JS otherwise costs a `TextDecoder` call — about 250 ns in
+/// Chromium whatever the length, measured with a page probe — three per
+/// issue: most of what an invalid body cost. Only literals are kept, so
+/// that cache is bounded by the binary, not by what callers send.
+///
+/// Both kinds come out as the plain string in self-describing formats
+/// (serde-wasm-bindgen, serde_json), the only ones this crate writes; a
+/// format that writes unit variants by index (bincode, postcard) would not
+/// keep a literal's text.
 #[derive(Clone, Debug, Eq)]
 pub enum Text {
     Literal(&'static str),

@@ -20,7 +20,8 @@ pub fn validate(request: &Value) -> Report {
     Checker { spec: &HAPPYHORSE_11, report: Report::default() }.run(request)
 }
 
-/// A field's path, built only when there is something to report there.
+/// Where a finding is: its path is made only when there is something to
+/// report there (a literal for the spec's parameters, built for an item).
 #[derive(Clone, Copy)]
 enum Field<'a> {
     /// A key of the parameter block.

@@ -41,9 +41,9 @@ use super::guard::{apply, get, get_index_raw, get_raw, is_array, is_unreadable, 
 extern "C" {
     /// A JS string, asked whether it is well-formed UTF-16 (ES2024; where
     /// the method is missing the call throws, caught, and the string passes).
-    type Text;
+    type JsText;
     #[wasm_bindgen(catch, method, js_name = isWellFormed)]
-    fn is_well_formed(this: &Text) -> Result<bool, JsValue>;
+    fn is_well_formed(this: &JsText) -> Result<bool, JsValue>;
     /// A `RegExp`, tested against a JS string without copying it into wasm.
     type Pattern;
     #[wasm_bindgen(method)]
@@ -238,7 +238,9 @@ impl<'k> Reader<'k> {
         let text = v.as_string().unwrap_or_default();
         // The copy turns a lone surrogate into U+FFFD; a body must not carry
         // text other than what the caller wrote, so such a string is refused.
-        if text.as_bytes().windows(3).any(|w| w == "\u{fffd}".as_bytes()) && v.unchecked_ref::<Text>().is_well_formed() == Ok(false) {
+        // (U+FFFD is EF BF BD: matched byte by byte, no string searcher, no memcmp per window.)
+        if text.as_bytes().windows(3).any(|w| matches!(w, [0xEF, 0xBF, 0xBD])) && v.unchecked_ref::<JsText>().is_well_formed() == Ok(false)
+        {
             return Value::Other("a string holding a lone UTF-16 surrogate (broken text)");
         }
         Value::String(text)
