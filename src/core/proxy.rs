@@ -169,9 +169,15 @@ fn is_plain_path(p: &str) -> bool {
         && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
 }
 
+/// What follows `https://` or `http://` in an origin (its host and port),
+/// or `None` for any other scheme.
+fn authority(origin: &str) -> Option<&str> {
+    origin.strip_prefix("https://").or_else(|| origin.strip_prefix("http://"))
+}
+
 /// `scheme://host[:port]` with nothing after it.
 fn is_origin(o: &str) -> bool {
-    let Some(rest) = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")) else { return false };
+    let Some(rest) = authority(o) else { return false };
     !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
 }
 
@@ -216,8 +222,7 @@ pub fn origin_allowed(config: &ProxyConfig, origin: Option<&str>, own_authority:
     match origin {
         None => true,
         Some(o) => {
-            let authority = o.strip_prefix("https://").or_else(|| o.strip_prefix("http://"));
-            authority.is_some_and(|a| !a.is_empty() && a.eq_ignore_ascii_case(own_authority))
+            authority(o).is_some_and(|a| !a.is_empty() && a.eq_ignore_ascii_case(own_authority))
                 || config.allowed_origins.iter().any(|a| a == o)
         }
     }
@@ -225,9 +230,7 @@ pub fn origin_allowed(config: &ProxyConfig, origin: Option<&str>, own_authority:
 
 /// Whether the caller is on another origin (so CORS headers are due).
 pub fn is_cross_origin(origin: Option<&str>, own_authority: &str) -> bool {
-    origin.is_some_and(|o| {
-        !o.strip_prefix("https://").or_else(|| o.strip_prefix("http://")).is_some_and(|a| a.eq_ignore_ascii_case(own_authority))
-    })
+    origin.is_some_and(|o| !authority(o).is_some_and(|a| a.eq_ignore_ascii_case(own_authority)))
 }
 
 /// Decides what `method path` gets. `path` is the URL's path, as received
