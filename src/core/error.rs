@@ -5,7 +5,7 @@
 
 use crate::core::issue::{Issue, IssueCode, Report};
 use crate::core::job::Job;
-use crate::core::text::{cat, num, Text};
+use crate::core::text::{cat, find_bytes, num, Text};
 use crate::core::value::Value;
 
 /// The `code` of a `HappyHorseError`.
@@ -140,25 +140,19 @@ impl Error {
     }
 }
 
-/// Replaces `secret` in `text` with `***`. A byte search (not `str::replace`,
-/// whose searcher links a slicing panic's formatting into the wasm); a
-/// match of valid UTF-8 inside valid UTF-8 always sits on char boundaries.
+/// Replaces `secret` in `text` with `***` (a byte search, not
+/// `str::replace`: see [`find_bytes`]).
 pub fn redact_in(text: &mut String, secret: &str) {
     let (t, s) = (text.as_bytes(), secret.as_bytes());
     if s.is_empty() || t.len() < s.len() {
         return;
     }
     let mut out = Vec::new();
-    let (mut i, mut kept) = (0, 0);
-    while i + s.len() <= t.len() {
-        if t.get(i..i + s.len()) == Some(s) {
-            out.extend_from_slice(t.get(kept..i).unwrap_or_default());
-            out.extend_from_slice(b"***");
-            i += s.len();
-            kept = i;
-        } else {
-            i += 1;
-        }
+    let mut kept = 0;
+    while let Some(at) = t.get(kept..).and_then(|rest| find_bytes(rest, s)) {
+        out.extend_from_slice(t.get(kept..kept + at).unwrap_or_default());
+        out.extend_from_slice(b"***");
+        kept += at + s.len();
     }
     if kept > 0 {
         out.extend_from_slice(t.get(kept..).unwrap_or_default());

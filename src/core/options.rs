@@ -7,7 +7,7 @@
 
 use crate::core::issue::{IssueCode, Report};
 use crate::core::spec::{DEFAULT_BASE_URL, IDEMPOTENCY_KEY_MAX};
-use crate::core::text::{cat, num, utf16_len};
+use crate::core::text::{cat, find_bytes, num, utf16_len};
 use crate::core::url;
 use crate::core::value::Value;
 
@@ -146,10 +146,8 @@ fn check_base_url(b: &str) -> Option<String> {
 
 /// Whether the authority of `b` (between `//` and the next `/`) has an `@`.
 fn has_userinfo(b: &str) -> bool {
-    // Bytes, not a `&str` pattern: the two-way searcher links a slicing
-    // panic's formatting (kilobytes of wasm) for a two-byte search.
     let bytes = b.as_bytes();
-    let Some(start) = bytes.windows(2).position(|w| w == b"//") else { return false };
+    let Some(start) = find_bytes(bytes, b"//") else { return false };
     bytes.iter().skip(start + 2).take_while(|c| !matches!(c, b'/' | b'?' | b'#')).any(|c| *c == b'@')
 }
 

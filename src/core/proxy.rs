@@ -15,7 +15,7 @@ use crate::core::cost::Estimate;
 use crate::core::issue::{IssueCode, Report};
 use crate::core::options::parse_send_options;
 use crate::core::spec::{DEFAULT_BASE_URL, GENERATE_PATH, JOBS_PATH};
-use crate::core::text::{cat, num, Text};
+use crate::core::text::{cat, find_bytes, num, Text};
 use crate::core::uuid::is_uuid;
 use crate::core::value::Value;
 
@@ -164,7 +164,7 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
 /// `/a/b-c_d.e`: no `..`, no `//`, no escapes.
 fn is_plain_path(p: &str) -> bool {
     p.starts_with('/')
-        && !p.as_bytes().windows(2).any(|w| matches!(w, [b'/', b'/']))
+        && find_bytes(p.as_bytes(), b"//").is_none()
         && !p.split('/').any(|seg| seg == ".." || seg == ".")
         && p.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'.'))
 }

@@ -97,6 +97,19 @@ impl serde::Serialize for Text {
     }
 }
 
+/// Where `needle` first occurs in `haystack`, searched by bytes (an empty
+/// needle is at 0). Why not `str::contains` / `str::find` with a `&str`:
+/// core's two-way searcher links a slicing panic's message, which formats
+/// a `char` with the Unicode printable tables — about 5 KB of gzipped wasm
+/// (`tests/node/size-guard.test.mjs` keeps it out). A window is compared
+/// only when its first byte matches, so wasm does not call `memcmp` at
+/// every position. A match of valid UTF-8 inside valid UTF-8 always sits on
+/// char boundaries.
+pub fn find_bytes(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some(first) = needle.first() else { return Some(0) };
+    haystack.windows(needle.len()).position(|w| w.first() == Some(first) && w == needle)
+}
+
 /// Concatenates `parts`.
 pub fn cat(parts: &[&str]) -> String {
     let mut s = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -198,6 +211,13 @@ pub fn edit_distance_bytes(a: &[u8], b: &[u8]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_bytes_like_str_find() {
+        for (hay, needle) in [("a//b//", "//"), ("/", "//"), ("", "x"), ("abc", ""), ("é\u{fffd}x", "\u{fffd}"), ("k3yk3y", "k3y")] {
+            assert_eq!(find_bytes(hay.as_bytes(), needle.as_bytes()), hay.find(needle), "{hay:?} {needle:?}");
+        }
+    }
 
     #[test]
     fn text_is_a_plain_string_to_any_serializer() {

@@ -31,6 +31,7 @@
 use crate::core::limits::{
     HUGE_ARRAY, MAX_DEPTH, MAX_ITEMS, MAX_STRING_UNITS, MAX_TOTAL_UNITS, MAX_VALUES, TOO_DEEP, TOO_MANY_KEYS, TOO_MANY_VALUES,
 };
+use crate::core::text::find_bytes;
 use crate::core::value::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -238,9 +239,7 @@ impl<'k> Reader<'k> {
         let text = v.as_string().unwrap_or_default();
         // The copy turns a lone surrogate into U+FFFD; a body must not carry
         // text other than what the caller wrote, so such a string is refused.
-        // (U+FFFD is EF BF BD: matched byte by byte, no string searcher, no memcmp per window.)
-        if text.as_bytes().windows(3).any(|w| matches!(w, [0xEF, 0xBF, 0xBD])) && v.unchecked_ref::<JsText>().is_well_formed() == Ok(false)
-        {
+        if find_bytes(text.as_bytes(), "\u{fffd}".as_bytes()).is_some() && v.unchecked_ref::<JsText>().is_well_formed() == Ok(false) {
             return Value::Other("a string holding a lone UTF-16 surrogate (broken text)");
         }
         Value::String(text)
