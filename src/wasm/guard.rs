@@ -26,14 +26,15 @@ thread_local! {
     static UNREADABLE: JsValue = unreadable();
 }
 
-/// Whether `v` is what a guarded call answers when it threw. Only a symbol
-/// can be, so the comparison is made only for symbols.
-fn threw(v: &JsValue) -> bool {
+/// Whether `v` is what a guarded call answers when it threw (a value from
+/// [`get_raw`] or [`get_index_raw`], say). Only a symbol can be, so the
+/// comparison is made only for symbols.
+pub(crate) fn is_unreadable(v: &JsValue) -> bool {
     v.is_symbol() && UNREADABLE.with(|u| u == v)
 }
 
 fn checked(v: JsValue) -> Result<JsValue, ()> {
-    if threw(&v) {
+    if is_unreadable(&v) {
         Err(())
     } else {
         Ok(v)
@@ -57,10 +58,4 @@ pub(crate) fn is_array(value: &JsValue) -> Result<bool, ()> {
 /// `Reflect.apply(f, this, args)`; `Err` when it threw (or `f` is no function).
 pub(crate) fn apply(f: &JsValue, this: &JsValue, args: &js_sys::Array) -> Result<JsValue, ()> {
     checked(apply_js(f, this, args))
-}
-
-/// Whether a value from [`get_raw`] or [`get_index_raw`] is the sentinel
-/// (only worth asking of a symbol).
-pub(crate) fn is_unreadable(v: &JsValue) -> bool {
-    threw(v)
 }
