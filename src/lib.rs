@@ -12,6 +12,11 @@
 
 pub mod core;
 
+/// What only servers run (proxy policy, webhook signature): the `server`
+/// feature, built into `happyhorse/server`, never into the page build.
+#[cfg(feature = "server")]
+pub mod server;
+
 #[cfg(target_arch = "wasm32")]
 mod http;
 #[cfg(target_arch = "wasm32")]

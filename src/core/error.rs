@@ -4,7 +4,7 @@
 //! abort, timeout and bad-response errors.
 
 use crate::core::issue::{Issue, IssueCode, Report};
-use crate::core::job::Job;
+use crate::core::job::answer::Job;
 use crate::core::text::{cat, find_bytes, num, Text};
 use crate::core::value::Value;
 

@@ -2,7 +2,6 @@
 //! sight. Each module is one noun; the wasm and http layers only call in.
 
 pub mod capabilities;
-pub mod client_options;
 pub mod cost;
 pub mod date;
 pub mod error;
@@ -12,12 +11,8 @@ pub mod job;
 pub mod json;
 pub mod limits;
 pub mod options;
-pub mod poll;
-pub mod proxy;
 pub mod references;
 pub mod request;
-pub mod retry;
-pub mod signature;
 pub mod spec;
 pub mod text;
 pub mod url;

@@ -73,13 +73,33 @@ pub fn build_request(request: &Value, options: &Value, fallback_key: &str) -> Re
 
 /// Builds the request from an already validated body and options.
 pub fn assemble(request: &Value, opts: &SendOptions, fallback_key: &str) -> HttpRequest {
-    let mut headers = vec![("Content-Type", String::from("application/json"))];
-    if let Some(key) = &opts.api_key {
-        headers.push(("X-API-Key", key.clone()));
-    }
     let key = opts.idempotency_key.as_deref().unwrap_or(fallback_key);
-    headers.push(("Idempotency-Key", key.to_string()));
-    HttpRequest { method: "POST", url: cat(&[&opts.base_url, GENERATE_PATH]), headers, body: wire_body(request).to_json() }
+    HttpRequest {
+        method: "POST",
+        url: cat(&[&opts.base_url, GENERATE_PATH]),
+        headers: service_headers(opts.api_key.as_deref(), true, Some(key)),
+        body: wire_body(request).to_json(),
+    }
+}
+
+/// The headers of every request sent to the service, or to a proxy in front
+/// of it, in sending order: the one place they are written, for
+/// `buildRequest`, the client's submits and polls, and `createProxy`'s
+/// upstream calls. A submission (`submit`) carries a JSON body; the client
+/// always gives it an idempotency key, a proxy passes on the caller's if
+/// any. `X-API-Key` only when there is a key.
+pub fn service_headers(api_key: Option<&str>, submit: bool, idempotency_key: Option<&str>) -> Vec<(&'static str, String)> {
+    let mut headers = vec![("Accept", String::from("application/json"))];
+    if submit {
+        headers.push(("Content-Type", String::from("application/json")));
+    }
+    if let Some(key) = api_key {
+        headers.push(("X-API-Key", key.to_string()));
+    }
+    if let Some(key) = idempotency_key {
+        headers.push(("Idempotency-Key", key.to_string()));
+    }
+    headers
 }
 
 /// The body as sent: the caller's fields in their order, with `model`

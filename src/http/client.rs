@@ -6,10 +6,10 @@
 //! carries the submission's `idempotencyKey`. Every error leaves here with
 //! the configured API key redacted from its text.
 
-use crate::core::client_options::{ClientConfig, WaitConfig};
+use crate::core::job::client_options::{ClientConfig, WaitConfig};
 use crate::core::error::{Error, ErrorCode};
-use crate::core::job::{check_job, parse_accepted, parse_job, Accepted, Job, CANCELLED, COMPLETED, FAILED};
-use crate::core::poll::PollSchedule;
+use crate::core::job::answer::{check_job, parse_accepted, parse_job, Accepted, Job, CANCELLED, COMPLETED, FAILED};
+use crate::core::job::poll::PollSchedule;
 use crate::core::request::assemble;
 use crate::core::spec::JOBS_PATH;
 use crate::core::text::cat;

@@ -12,7 +12,7 @@
 use crate::core::error::{from_status, Error, ErrorCode};
 use crate::core::json;
 use crate::core::limits::MAX_BODY_BYTES;
-use crate::core::retry::parse_retry_after;
+use crate::core::job::retry::parse_retry_after;
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
 use gloo_net::http::{Method, RequestBuilder};

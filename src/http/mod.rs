@@ -6,5 +6,4 @@
 pub(crate) mod body;
 pub(crate) mod client;
 pub(crate) mod fetch;
-pub(crate) mod proxy;
 pub(crate) mod timer;

@@ -2,10 +2,10 @@
 //! onUpdate, idempotency key, wait settings) and hands the work to
 //! `crate::http::client`.
 
-use crate::core::client_options::{parse_client_options, parse_wait_options, ClientConfig};
+use crate::core::job::client_options::{parse_client_options, parse_wait_options, ClientConfig};
 use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
-use crate::core::job::Job;
+use crate::core::job::answer::Job;
 use crate::core::options::parse_send_options;
 use crate::core::uuid::is_uuid;
 use crate::core::value::Value;

@@ -6,7 +6,7 @@
 
 use crate::core::error::Error;
 use crate::core::issue::{Issue, IssueCode, Report};
-use crate::core::job::Job;
+use crate::core::job::answer::Job;
 use crate::core::text::Text;
 use wasm_bindgen::prelude::*;
 

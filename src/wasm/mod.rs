@@ -9,15 +9,17 @@
 mod allocator;
 pub mod checks;
 pub mod client;
-mod error;
+pub(crate) mod error;
 #[cfg(feature = "bench-floor")]
 mod floor;
-mod guard;
+pub(crate) mod guard;
 pub mod image;
-pub mod proxy;
-mod read;
+pub(crate) mod read;
 pub mod references;
 pub mod request;
 mod types;
-pub mod webhook;
-mod write;
+pub(crate) mod write;
+
+/// `createProxy` and `verifyWebhook`: only in the server build.
+#[cfg(feature = "server")]
+mod server;

@@ -5,13 +5,13 @@
 
 use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
-use crate::core::signature::{constant_time_eq, parse_signature};
+use crate::server::webhook_signature::{constant_time_eq, parse_signature};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::guard::apply;
-use super::read::field;
-use super::write::promise;
+use crate::wasm::guard::apply;
+use crate::wasm::read::field;
+use crate::wasm::write::promise;
 
 #[wasm_bindgen]
 extern "C" {
@@ -77,7 +77,7 @@ pub fn verify_webhook(input: &WebhookInput) -> js_sys::Promise {
         let mac = async {
             let key_bytes = js_sys::Uint8Array::from(api_key.as_bytes());
             let key_hash = subtle_call(&subtle, "digest", &js_sys::Array::of2(&"SHA-256".into(), &key_bytes)).await?;
-            let algorithm = super::write::to_js(&Hmac { name: "HMAC", hash: "SHA-256" });
+            let algorithm = crate::wasm::write::to_js(&Hmac { name: "HMAC", hash: "SHA-256" });
             let usages = js_sys::Array::of1(&"sign".into());
             let import_args = js_sys::Array::of5(&"raw".into(), &key_hash, &algorithm, &JsValue::FALSE, &usages);
             let key = subtle_call(&subtle, "importKey", &import_args).await?;

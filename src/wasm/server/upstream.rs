@@ -3,12 +3,12 @@
 //! redirects, a capped body, a timeout).
 
 use crate::core::error::Error;
-use crate::core::proxy::{ProxyConfig, Route};
+use crate::server::proxy_policy::{ProxyConfig, Route};
 use crate::core::spec::{GENERATE_PATH, JOBS_PATH};
 use crate::core::text::cat;
 use gloo_net::http::Method;
 
-use super::fetch::{exchange, Outgoing, Raw};
+use crate::http::fetch::{exchange, Outgoing, Raw};
 
 /// Sends `route` upstream: `body` is the validated, re-serialized request
 /// of a submit; `idempotency_key` the caller's, already checked.

@@ -10,8 +10,8 @@
 
 use crate::core::issue::{IssueCode, Report};
 use crate::core::options::{parse_send_options, SendOptions};
-use crate::core::poll::PollConfig;
-use crate::core::retry::RetryPolicy;
+use crate::core::job::poll::PollConfig;
+use crate::core::job::retry::RetryPolicy;
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
 

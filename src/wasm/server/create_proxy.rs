@@ -12,23 +12,23 @@ use crate::core::cost::Estimate;
 use crate::core::error::{redact_in, Error, ErrorCode};
 use crate::core::issue::{IssueCode, Report};
 use crate::core::options::idempotency_key_ok;
-use crate::core::proxy::{
+use crate::server::proxy_policy::{
     has_duplicate_keys, header_value_ok, invalid_body, is_cross_origin, origin_allowed, over_cap, parse_proxy_options, route, ProxyConfig,
     Refusal, Route, PASSED_BACK_HEADERS,
 };
 use crate::core::request::wire_body;
 use crate::http::body::{read_stream, Body};
-use crate::http::proxy::forward;
+use super::upstream::forward;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-use super::error::bad_argument;
-use super::guard::apply;
-use super::read;
-use super::write::to_js;
+use crate::wasm::error::bad_argument;
+use crate::wasm::guard::apply;
+use crate::wasm::read;
+use crate::wasm::write::to_js;
 
-#[wasm_bindgen(module = "/src/wasm/proxy.js")]
+#[wasm_bindgen(module = "/src/wasm/server/create_proxy.js")]
 extern "C" {
     #[wasm_bindgen(js_name = proxyHandler)]
     fn proxy_handler(core: ProxyCore) -> JsValue;
