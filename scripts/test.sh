@@ -17,7 +17,7 @@ step "setup"
 bash scripts/setup.sh --browser
 
 step "native tests (cargo test)"
-cargo test --workspace
+cargo test --workspace --features happyhorse/server
 
 step "build the package (release, web + nodejs)"
 bash scripts/build.sh

@@ -18,7 +18,7 @@ pub mod core;
 pub mod server;
 
 #[cfg(target_arch = "wasm32")]
-mod http;
+mod io;
 #[cfg(target_arch = "wasm32")]
 #[doc(hidden)]
 pub mod wasm;

@@ -1,11 +1,26 @@
 //! The model's capabilities as plain data, so a UI builds its controls from
-//! the package instead of copying numbers. Built from [`crate::core::spec`].
+//! the package instead of copying numbers.
+//!
+//! The answer never changes, so it ships as a constant: the JSON text
+//! [`CAPABILITIES_JSON`] (`capabilities.json` beside this file), which
+//! `capabilities()` hands to `JSON.parse`. Serializing the struct below
+//! field by field in wasm cost about 4 KB of code; the text costs its bytes.
+//! The struct is built from [`crate::core::spec`] and is the text's source:
+//! a test keeps the two equal, and `UPDATE_CAPABILITIES=1 cargo test
+//! capabilities` rewrites the file after a change to the spec.
 
+/// The capabilities of Happy Horse 1.1 as JSON (the `Capabilities`
+/// TypeScript type).
+pub const CAPABILITIES_JSON: &str = include_str!("capabilities.json");
+
+#[cfg(test)]
 use crate::core::spec::{ModelSpec, DEFAULT_BASE_URL, IDEMPOTENCY_KEY_MAX};
+#[cfg(test)]
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 /// What a model accepts and costs, shaped as the `Capabilities` TypeScript
 /// type. Borrowed from the spec table: nothing here is a copy.
+#[cfg(test)]
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Capabilities {
@@ -26,9 +41,11 @@ pub struct Capabilities {
     default_base_url: &'static str,
 }
 
+#[cfg(test)]
 /// `{ "720p": 24, "1080p": 31 }`.
 struct Prices(&'static ModelSpec);
 
+#[cfg(test)]
 impl Serialize for Prices {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(self.0.resolutions.len()))?;
@@ -39,6 +56,7 @@ impl Serialize for Prices {
     }
 }
 
+#[cfg(test)]
 #[derive(serde::Serialize)]
 struct Range3 {
     min: u32,
@@ -46,12 +64,14 @@ struct Range3 {
     default: u32,
 }
 
+#[cfg(test)]
 #[derive(serde::Serialize)]
 struct Range2 {
     min: u32,
     max: u32,
 }
 
+#[cfg(test)]
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Images {
@@ -60,6 +80,7 @@ struct Images {
     min_side_px: u32,
 }
 
+#[cfg(test)]
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Prompt {
@@ -68,6 +89,7 @@ struct Prompt {
     length_unit: &'static str,
 }
 
+#[cfg(test)]
 /// The capabilities of `spec`.
 pub fn capabilities(spec: &'static ModelSpec) -> Capabilities {
     use crate::core::issue::Mode;
@@ -95,9 +117,19 @@ mod tests {
     use super::*;
     use crate::core::spec::HAPPYHORSE_11;
 
+    /// The shipped text is the spec's capabilities, byte for byte.
+    #[test]
+    fn capabilities_json_is_made_from_the_spec() {
+        let made = serde_json::to_string(&capabilities(&HAPPYHORSE_11)).unwrap();
+        if std::env::var_os("UPDATE_CAPABILITIES").is_some() {
+            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/src/core/capabilities.json"), &made).unwrap();
+        }
+        assert_eq!(CAPABILITIES_JSON, made, "src/core/capabilities.json is stale: run UPDATE_CAPABILITIES=1 cargo test capabilities");
+    }
+
     #[test]
     fn capabilities_carry_the_spec_numbers() {
-        let c: serde_json::Value = serde_json::to_value(capabilities(&HAPPYHORSE_11)).unwrap();
+        let c: serde_json::Value = serde_json::from_str(CAPABILITIES_JSON).unwrap();
         assert_eq!(c["creditsPerSecond"]["1080p"], 31);
         assert_eq!(c["creditsPerSecond"]["720p"], 24);
         assert_eq!(c["duration"], serde_json::json!({"min": 3, "max": 15, "default": 5}));

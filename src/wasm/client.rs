@@ -1,15 +1,17 @@
 //! The `Client` class: converts arguments, reads per-call options (signal,
-//! onUpdate, idempotency key, wait settings) and hands the work to
-//! `crate::http::client`.
+//! onUpdate, idempotency key, wait settings), builds the job machine for the
+//! call (`core::job::machine`) and runs it with the one loop
+//! (`io::drive`), through one `Promise` maker for all four methods.
 
-use crate::core::job::client_options::{parse_client_options, parse_wait_options, ClientConfig};
 use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
 use crate::core::job::answer::Job;
+use crate::core::job::client_options::{parse_client_options, parse_wait_options, ClientConfig};
+use crate::core::job::machine::{Machine, Task};
 use crate::core::options::parse_send_options;
 use crate::core::uuid::is_uuid;
 use crate::core::value::Value;
-use crate::http::client as flows;
+use crate::io::drive::drive;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::AbortSignal;
@@ -94,12 +96,21 @@ fn job_id_arg(value: &JsValue) -> Result<String, Error> {
 
 /// Calls `onUpdate(job)`; an exception thrown by it is the caller's and
 /// must not stop the wait, so it is swallowed (the guarded call catches it).
-fn notifier(on_update: Option<js_sys::Function>) -> impl Fn(&Job) {
-    move |job| {
-        if let Some(f) = &on_update {
-            let _ = super::guard::apply(f, &JsValue::UNDEFINED, &js_sys::Array::of1(&to_js(job)));
-        }
+fn notify(on_update: Option<&js_sys::Function>, job: &Job) {
+    if let Some(f) = on_update {
+        let _ = super::guard::apply(f, &JsValue::UNDEFINED, &js_sys::Array::of1(&to_js(job)));
     }
+}
+
+/// The promise of a call: the machine for `task` run to its end, or the
+/// error found before anything was sent.
+fn run(config: &ClientConfig, prepared: Result<(Task, CallOptions), Error>) -> js_sys::Promise {
+    let started = prepared.map(|(task, call)| (Machine::new(config.clone(), task), call));
+    promise(async move {
+        let (machine, call) = started?;
+        let output = drive(machine, call.signal, |job| notify(call.on_update.as_ref(), job)).await?;
+        Ok(to_js(&output))
+    })
 }
 
 #[wasm_bindgen(js_class = Client)]
@@ -124,13 +135,9 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: &JsValue,
         options: Option<SubmitOptions>,
     ) -> js_sys::Promise {
-        let config = self.config.clone();
-        let prepared = prepare_submit(request, options.as_deref());
-        promise(async move {
-            let (body, key, call) = prepared?;
-            let accepted = flows::submit(&config, &body, &key, call.signal.as_ref()).await?;
-            Ok(to_js(&accepted))
-        })
+        let prepared = prepare_submit(request, options.as_deref())
+            .map(|(body, idempotency_key, call)| (Task::Submit { body, idempotency_key, then_wait: None }, call));
+        run(&self.config, prepared)
     }
 
     /// The job's current state.
@@ -140,15 +147,8 @@ impl Client {
         #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: &JsValue,
         options: Option<GetJobOptions>,
     ) -> js_sys::Promise {
-        let config = self.config.clone();
-        let call = read_call_options(options.as_deref());
-        let job_id = job_id_arg(job_id);
-        promise(async move {
-            let call = call?;
-            let job_id = job_id?;
-            let job = flows::get_job(&config, &job_id, call.signal.as_ref()).await?;
-            Ok(to_js(&job))
-        })
+        let prepared = read_call_options(options.as_deref()).and_then(|call| Ok((Task::Get { job_id: job_id_arg(job_id)? }, call)));
+        run(&self.config, prepared)
     }
 
     /// Polls until the job is COMPLETED (resolves with it) or rejects with
@@ -161,19 +161,12 @@ impl Client {
         #[wasm_bindgen(js_name = jobId, unchecked_param_type = "string")] job_id: &JsValue,
         options: Option<WaitOptions>,
     ) -> js_sys::Promise {
-        let config = self.config.clone();
         let job_id = job_id_arg(job_id);
         let prepared = read_call_options(options.as_deref()).and_then(|call| {
-            let wait = parse_wait_options(&call.value, config.wait).map_err(Error::invalid)?;
-            Ok((call, wait))
+            let wait = parse_wait_options(&call.value, self.config.wait).map_err(Error::invalid)?;
+            Ok((Task::Wait { job_id: job_id?, wait }, call))
         });
-        promise(async move {
-            let (call, wait) = prepared?;
-            let job_id = job_id?;
-            let notify = notifier(call.on_update);
-            let job = flows::wait_for_job(&config, wait, &job_id, call.signal.as_ref(), None, &notify).await?;
-            Ok(to_js(&job))
-        })
+        run(&self.config, prepared)
     }
 
     /// Submits, then waits: `submit` + `waitForJob` in one call. `onUpdate`
@@ -184,21 +177,11 @@ impl Client {
         #[wasm_bindgen(unchecked_param_type = "VideoRequest")] request: &JsValue,
         options: Option<GenerateOptions>,
     ) -> js_sys::Promise {
-        let config = self.config.clone();
-        let prepared = prepare_submit(request, options.as_deref()).and_then(|(body, key, call)| {
-            let wait = parse_wait_options(&call.value, config.wait).map_err(Error::invalid)?;
-            Ok((body, key, call, wait))
+        let prepared = prepare_submit(request, options.as_deref()).and_then(|(body, idempotency_key, call)| {
+            let wait = parse_wait_options(&call.value, self.config.wait).map_err(Error::invalid)?;
+            Ok((Task::Submit { body, idempotency_key, then_wait: Some(wait) }, call))
         });
-        promise(async move {
-            let (body, key, call, wait) = prepared?;
-            let signal = call.signal.as_ref();
-            let accepted = flows::submit(&config, &body, &key, signal).await?;
-            let notify = notifier(call.on_update.clone());
-            let first = Job::accepted(&accepted);
-            notify(&first);
-            let job = flows::wait_for_job(&config, wait, &accepted.job_id, signal, Some(first), &notify).await?;
-            Ok(to_js(&job))
-        })
+        run(&self.config, prepared)
     }
 }
 

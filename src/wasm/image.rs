@@ -9,8 +9,8 @@
 
 use crate::core::error::Error;
 use crate::core::image_probe::{image_check, probe};
-use crate::http::fetch::fetch_prefix;
-use crate::http::timer::Timeout;
+use crate::io::clock::{clear_timeout, timer};
+use crate::io::send::fetch_prefix;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -37,11 +37,10 @@ async fn image_size(url: &str) -> Option<(u32, u32)> {
     let (resolve, reject) = slot?;
     img.set_onload(Some(&resolve));
     img.set_onerror(Some(&reject));
-    let _timer = Timeout::new(TIMEOUT_MS, move || {
-        let _ = reject.call0(&JsValue::UNDEFINED);
-    });
+    let timer = timer(&reject, TIMEOUT_MS);
     img.set_src(url);
     let loaded = JsFuture::from(promise).await.is_ok();
+    clear_timeout(&timer);
     img.set_onload(None);
     img.set_onerror(None);
     loaded.then(|| (img.natural_width(), img.natural_height()))

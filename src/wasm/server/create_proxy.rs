@@ -17,7 +17,7 @@ use crate::server::proxy_policy::{
     Refusal, Route, PASSED_BACK_HEADERS,
 };
 use crate::core::request::wire_body;
-use crate::http::body::{read_stream, Body};
+use crate::io::body::{read_stream, Body};
 use super::upstream::forward;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -182,7 +182,7 @@ async fn pass(
     let mut body = None;
     let mut key = None;
     if *route == Route::Generate {
-        let bytes = match read_stream(request.body(), headers, config.max_body_bytes).await {
+        let bytes = match read_stream(request.body(), headers, config.max_body_bytes, None).await {
             Body::Complete(bytes) => bytes,
             Body::Over(_) => return Answer::refusal(Refusal::new(413, "the request body is too large")),
             Body::Failed => return Answer::refusal(Refusal::new(400, "the request body could not be read")),
@@ -219,16 +219,17 @@ async fn pass(
         }
         body = Some(wire_body(&value).to_json());
     }
-    match forward(config, route, body.as_deref(), key).await {
+    match forward(config, route, body, key.as_deref()).await {
         Ok(raw) => {
             let mut headers = Vec::new();
-            for name in PASSED_BACK_HEADERS {
-                if let Some(v) = raw.header(name).filter(|v| header_value_ok(v)) {
+            let passed = [raw.content_type, raw.retry_after, raw.request_id];
+            for (name, value) in PASSED_BACK_HEADERS.iter().zip(passed) {
+                if let Some(v) = value.filter(|v| header_value_ok(v)) {
                     headers.push((*name, v));
                 }
             }
             // The service's words may echo the key; a page never sees it.
-            let body = match String::from_utf8(raw.bytes) {
+            let body = match String::from_utf8(raw.body) {
                 Ok(mut text) => {
                     redact_in(&mut text, &config.api_key);
                     text.into_bytes()

@@ -1,11 +1,15 @@
-//! Reading a response body with a ceiling: chunk by chunk from its stream,
-//! stopping (and cancelling the download) as soon as it passes the limit,
-//! so a hostile or broken server cannot make the module hold 160 MB. A job
-//! answer is a few KB; the limit is `core::limits::MAX_BODY_BYTES`.
+//! Reading a body with a ceiling: chunk by chunk from its stream, stopping
+//! (and cancelling the download) as soon as it passes the limit, so a
+//! hostile or broken server cannot make the module hold 160 MB. A job
+//! answer is a few KB; the limit is `core::limits::MAX_BODY_BYTES`. Each
+//! read is raced against the exchange's [`Cancel`], so a body that trickles
+//! forever ends with the request's timeout.
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ReadableStreamDefaultReader, ReadableStreamReadResult};
+
+use super::cancel::Cancel;
 
 #[wasm_bindgen(module = "/src/wasm/guard.js")]
 extern "C" {
@@ -18,22 +22,22 @@ extern "C" {
 pub(crate) enum Body {
     /// The whole body, no longer than the limit.
     Complete(Vec<u8>),
-    /// It went past the limit: what was read (the first `limit` bytes or
-    /// more); the rest was cancelled.
+    /// It went past the limit: what was read (the first `limit` bytes, or
+    /// none when `Content-Length` said so at once); the rest was cancelled.
     Over(Vec<u8>),
-    /// The stream failed (aborted, reset, timed out).
+    /// The stream failed (reset, aborted, or the [`Cancel`] fired).
     Failed,
-}
-
-/// Reads `response`'s body up to `limit` bytes.
-pub(crate) async fn read_body(response: &web_sys::Response, limit: usize) -> Body {
-    read_stream(response.body(), &response.headers(), limit).await
 }
 
 /// Reads a body stream (a response's, or an incoming request's) up to
 /// `limit` bytes; a `Content-Length` over the limit is refused before a
 /// byte is read.
-pub(crate) async fn read_stream(stream: Option<web_sys::ReadableStream>, headers: &web_sys::Headers, limit: usize) -> Body {
+pub(crate) async fn read_stream(
+    stream: Option<web_sys::ReadableStream>,
+    headers: &web_sys::Headers,
+    limit: usize,
+    mut cancel: Option<&mut Cancel>,
+) -> Body {
     let declared = headers.get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         if let Some(stream) = &stream {
@@ -49,16 +53,22 @@ pub(crate) async fn read_stream(stream: Option<web_sys::ReadableStream>, headers
     };
     let mut out = Vec::new();
     loop {
-        let Ok(chunk) = JsFuture::from(reader.read()).await else {
+        let read = JsFuture::from(reader.read());
+        let chunk = match cancel.as_deref_mut() {
+            Some(cancel) => cancel.race(read).await,
+            None => Some(read.await),
+        };
+        let Some(Ok(chunk)) = chunk else {
+            settle(reader.cancel());
             return Body::Failed;
         };
         let chunk: ReadableStreamReadResult = chunk.unchecked_into();
         if chunk.get_done().unwrap_or(true) {
             return Body::Complete(out);
         }
-        let bytes: js_sys::Uint8Array = match chunk.get_value().dyn_into() {
-            Ok(bytes) => bytes,
-            Err(_) => return Body::Failed,
+        let Ok(bytes) = chunk.get_value().dyn_into::<js_sys::Uint8Array>() else {
+            settle(reader.cancel());
+            return Body::Failed;
         };
         let len = bytes.length() as usize;
         if out.len() + len > limit {

@@ -1,0 +1,117 @@
+//! Aborting, wired in one place. Every request and every sleep runs under a
+//! [`Cancel`]: one `AbortController` that the caller's signal and a timer
+//! both abort. `fetch` is handed its signal, so the download stops; and
+//! every await is raced against it ([`Cancel::race`]), so the call ends on
+//! time even when a runtime drops the link from a signal to the fetch it was
+//! given. (Node 20's fetch follows a `Request`'s signal through a weak
+//! reference: after a garbage collection the abort may never arrive. The
+//! timer here holds the controller strongly, and the race does not depend on
+//! fetch at all.)
+//!
+//! No Rust closure is involved: the timer and the caller's signal call the
+//! controller's own `abort`, bound to it.
+
+use std::future::{poll_fn, Future};
+use std::pin::{pin, Pin};
+use std::task::Poll;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, AbortSignal};
+
+use super::clock::{clear_timeout, timer};
+
+/// Why a cancelled operation ended.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Why {
+    /// The caller's signal aborted.
+    Aborted,
+    /// The time given ran out.
+    TimedOut,
+}
+
+pub(crate) struct Cancel {
+    controller: AbortController,
+    /// `controller.abort`, bound to it.
+    abort: js_sys::Function,
+    caller: Option<AbortSignal>,
+    timer: JsValue,
+    /// Settles when the controller aborts.
+    fired: JsFuture,
+}
+
+impl Cancel {
+    /// A controller aborted by `caller` (at once if it already is) or after
+    /// `ms`. `None` where `AbortController` does not exist.
+    pub(crate) fn arm(caller: Option<&AbortSignal>, ms: f64) -> Option<Cancel> {
+        let controller = AbortController::new().ok()?;
+        let abort: js_sys::Function = js_sys::Reflect::get(&controller, &JsValue::from_str("abort")).ok()?.dyn_into().ok()?;
+        let abort = abort.bind0(&controller);
+        let signal = controller.signal();
+        let mut slot = None;
+        let fired = js_sys::Promise::new(&mut |resolve, _| slot = Some(resolve));
+        signal.add_event_listener_with_callback("abort", &slot?).ok()?;
+        let timer = timer(&abort, ms);
+        if let Some(caller) = caller {
+            let _ = caller.add_event_listener_with_callback("abort", &abort);
+            if caller.aborted() {
+                let _ = abort.call0(&JsValue::UNDEFINED);
+            }
+        }
+        Some(Cancel { controller, abort, caller: caller.cloned(), timer, fired: JsFuture::from(fired) })
+    }
+
+    /// The signal to hand to `fetch`.
+    pub(crate) fn signal(&self) -> AbortSignal {
+        self.controller.signal()
+    }
+
+    /// Whether it fired (then [`Cancel::why`] says why).
+    pub(crate) fn fired(&self) -> bool {
+        self.controller.signal().aborted()
+    }
+
+    pub(crate) fn why(&self) -> Why {
+        if self.caller.as_ref().is_some_and(AbortSignal::aborted) {
+            Why::Aborted
+        } else {
+            Why::TimedOut
+        }
+    }
+
+    /// `work`'s output, or `None` once this fires first.
+    pub(crate) async fn race<T>(&mut self, work: impl Future<Output = T>) -> Option<T> {
+        if self.fired() {
+            return None;
+        }
+        let mut work = pin!(work);
+        let fired = &mut self.fired;
+        poll_fn(|cx| {
+            if let Poll::Ready(out) = work.as_mut().poll(cx) {
+                return Poll::Ready(Some(out));
+            }
+            match Pin::new(&mut *fired).poll(cx) {
+                Poll::Ready(_) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+        .await
+    }
+
+    /// Waits until it fires: a sleep of the timer's length that the caller's
+    /// signal cuts short.
+    pub(crate) async fn until_fired(mut self) -> Why {
+        if !self.fired() {
+            let _ = (&mut self.fired).await;
+        }
+        self.why()
+    }
+}
+
+impl Drop for Cancel {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some(caller) = &self.caller {
+            let _ = caller.remove_event_listener_with_callback("abort", &self.abort);
+        }
+    }
+}
