@@ -2,7 +2,7 @@
 // `new Client({ baseUrl: '/api/apiframe' })` and never sees the key.
 //   APIFRAME_API_KEY=afk_... node server.mjs
 import express from 'express';
-import { createProxy } from 'happyhorse';
+import { createProxy } from 'happyhorse/server';
 
 const proxy = createProxy({
   apiKey: process.env.APIFRAME_API_KEY,

@@ -133,10 +133,22 @@ mod tests {
         assert_eq!(r.url, "https://api.apiframe.ai/v2/videos/generate");
         assert_eq!(
             r.headers,
-            vec![("Content-Type", "application/json".into()), ("X-API-Key", "afk_test".into()), ("Idempotency-Key", "fallback-key".into())]
+            vec![
+                ("Accept", "application/json".into()),
+                ("Content-Type", "application/json".into()),
+                ("X-API-Key", "afk_test".into()),
+                ("Idempotency-Key", "fallback-key".into())
+            ]
         );
         let body: serde_json::Value = serde_json::from_str(&r.body).unwrap();
         assert_eq!(body, json!({"model": "happyhorse-1.1", "prompt": "a horse", "happyhorse11Params": {"duration": 10}}));
+    }
+
+    #[test]
+    fn a_poll_asks_for_json_and_carries_no_body_headers() {
+        assert_eq!(service_headers(None, false, None), vec![("Accept", String::from("application/json"))]);
+        let proxied = service_headers(Some("afk"), true, None);
+        assert_eq!(proxied.iter().map(|(k, _)| *k).collect::<Vec<_>>(), ["Accept", "Content-Type", "X-API-Key"]);
     }
 
     #[test]

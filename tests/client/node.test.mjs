@@ -15,7 +15,7 @@ let fake, other;
 let ctx;
 before(async () => {
   [fake, other] = await Promise.all([startFake(), startFake()]);
-  ctx = { hh: pkg, fake: fakeControl(fake.url), other: fakeControl(other.url) };
+  ctx = { hh: pkg, server: pkg, fake: fakeControl(fake.url), other: fakeControl(other.url) };
 });
 after(() => {
   fake?.stop();

@@ -119,14 +119,19 @@ console.log(report.ok, credits, isError);
   assert.equal(execFileSync(process.execPath, [path.join(dir, 'app.mjs')], { cwd: dir, encoding: 'utf8' }).trim(), 'true 310 true');
 });
 
-test('the tarball ships one .wasm, the licenses, a user README and a changelog; npm publish --dry-run is clean', async () => {
+test('the tarball ships two different .wasm files (page and server builds, each once), the licenses, a user README and a changelog; npm publish --dry-run is clean', async () => {
   const { execFileSync } = await import('node:child_process');
   const path = await import('node:path');
   const { root } = await import('./load.mjs');
   const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: path.join(root, 'pkg'), encoding: 'utf8' }));
   const files = packed.files.map((f) => f.path);
-  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')), ['happyhorse_bg.wasm']);
-  for (const f of ['LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'CHANGELOG.md', 'node/happyhorse.mjs', 'node/happyhorse.d.mts']) assert.ok(files.includes(f), f);
+  assert.deepEqual(files.filter((f) => f.endsWith('.wasm')).sort(), ['happyhorse_bg.wasm', 'server/happyhorse_bg.wasm']);
+  const { readFileSync } = await import('node:fs');
+  const page = readFileSync(path.join(root, 'pkg', 'happyhorse_bg.wasm'));
+  const server = readFileSync(path.join(root, 'pkg', 'server', 'happyhorse_bg.wasm'));
+  assert.ok(!page.equals(server), 'the same build shipped twice');
+  assert.ok(page.length < server.length, 'the page build leaves the server half out');
+  for (const f of ['LICENSE-MIT', 'LICENSE-APACHE', 'README.md', 'CHANGELOG.md', 'node/happyhorse.mjs', 'node/happyhorse.d.mts', 'server/happyhorse.js', 'server/happyhorse.d.ts']) assert.ok(files.includes(f), f);
   const manifest = JSON.parse(execFileSync('node', ['-p', 'JSON.stringify(require("./package.json"))'], { cwd: path.join(root, 'pkg'), encoding: 'utf8' }));
   assert.deepEqual(Object.keys(manifest).filter((k) => ['engines', 'homepage', 'bugs', 'repository', 'keywords', 'license'].includes(k)).sort(), ['bugs', 'engines', 'homepage', 'keywords', 'license', 'repository']);
   // Clean but for the login notice (no registry account here).

@@ -1,8 +1,9 @@
 // createProxy in workerd (Cloudflare's runtime, through Miniflare's Node
 // API): the Worker is examples/cloudflare-worker/src/index.js as written,
-// importing the package's web build (pkg/) as Wrangler would resolve
-// 'happyhorse' for a Worker (no "node" condition: ./happyhorse.js) and
-// 'happyhorse/happyhorse_bg.wasm' as a CompiledWasm module for initSync.
+// importing the package's server build (pkg/server/) as Wrangler would
+// resolve 'happyhorse/server' for a Worker (no "node" condition:
+// ./server/happyhorse.js) and 'happyhorse/server/happyhorse_bg.wasm' as a
+// CompiledWasm module for initSync.
 import { describe, before, after } from 'node:test';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -15,14 +16,15 @@ installed('workerd/package.json');
 const { Miniflare } = await import('miniflare');
 const skip = cannotRun(require('workerd').default ?? require('workerd'), ['--version']);
 
-const pkgDir = path.join(root, 'pkg');
+const pkgDir = path.join(root, 'pkg', 'server');
 const workerDir = path.join(examples, 'cloudflare-worker');
 
 /**
- * The Worker's modules: its own file, then 'happyhorse' (the web build's glue
- * and snippets) and its wasm. workerd resolves every specifier, bare ones
- * too, against the importing module's name, so the package's modules are
- * named next to the Worker's ("src/happyhorse", "src/snippets/…").
+ * The Worker's modules: its own file, then 'happyhorse/server' (the server
+ * build's glue and snippets) and its wasm. workerd resolves every
+ * specifier, bare ones too, against the importing module's name, so the
+ * package's modules are named next to the Worker's ("src/happyhorse/server",
+ * "src/happyhorse/snippets/…").
  */
 function workerModules() {
   const main = path.join(workerDir, 'src', 'index.js');
@@ -32,9 +34,9 @@ function workerModules() {
     .filter((f) => f.endsWith('.js'));
   return [
     { type: 'ESModule', path: main, contents: readFileSync(main, 'utf8') },
-    { type: 'ESModule', path: path.join(dir, 'happyhorse'), contents: readFileSync(path.join(pkgDir, 'happyhorse.js'), 'utf8') },
-    ...snippets.map((f) => ({ type: 'ESModule', path: path.join(dir, 'snippets', f), contents: readFileSync(path.join(pkgDir, 'snippets', f), 'utf8') })),
-    { type: 'CompiledWasm', path: path.join(dir, 'happyhorse', 'happyhorse_bg.wasm'), contents: readFileSync(path.join(pkgDir, 'happyhorse_bg.wasm')) },
+    { type: 'ESModule', path: path.join(dir, 'happyhorse', 'server'), contents: readFileSync(path.join(pkgDir, 'happyhorse.js'), 'utf8') },
+    ...snippets.map((f) => ({ type: 'ESModule', path: path.join(dir, 'happyhorse', 'snippets', f), contents: readFileSync(path.join(pkgDir, 'snippets', f), 'utf8') })),
+    { type: 'CompiledWasm', path: path.join(dir, 'happyhorse', 'server', 'happyhorse_bg.wasm'), contents: readFileSync(path.join(pkgDir, 'happyhorse_bg.wasm')) },
   ];
 }
 

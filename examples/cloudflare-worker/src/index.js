@@ -1,7 +1,7 @@
 // A Cloudflare Worker that serves /api/apiframe/* with createProxy.
 // The key is a secret: `wrangler secret put APIFRAME_API_KEY`.
-import { initSync, createProxy } from 'happyhorse';
-import wasm from 'happyhorse/happyhorse_bg.wasm'; // a WebAssembly.Module in Workers
+import { initSync, createProxy } from 'happyhorse/server'; // the server build: createProxy is not in the page build
+import wasm from 'happyhorse/server/happyhorse_bg.wasm'; // a WebAssembly.Module in Workers
 
 initSync({ module: wasm });
 

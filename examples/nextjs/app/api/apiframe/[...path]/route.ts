@@ -1,6 +1,6 @@
 // Next.js route handler for /api/apiframe/*: the page uses
 // `new Client({ baseUrl: '/api/apiframe' })` and never sees the key.
-import { createProxy, type ProxyHandler } from 'happyhorse';
+import { createProxy, type ProxyHandler } from 'happyhorse/server';
 
 // Made on the first request, so `next build` needs no key in its environment.
 let proxy: ProxyHandler | undefined;
