@@ -1244,7 +1244,7 @@ export function checkAnswers(a) {
   same({ ...b, body: JSON.parse(b.body) }, {
     method: 'POST',
     url: 'https://api.apiframe.ai/v2/videos/generate',
-    headers: { 'Content-Type': 'application/json', 'X-API-Key': 'afk_test', 'Idempotency-Key': 'k-1' },
+    headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-API-Key': 'afk_test', 'Idempotency-Key': 'k-1' },
     body: EXAMPLES.quickStart,
   }, 'buildRequest(quickStart)');
   same(a['buildRequest(invalid)'].error?.code, 'INVALID_REQUEST', 'buildRequest(invalid)');
