@@ -1,19 +1,23 @@
 //! happyhorse: a browser-first, validating, cost-aware client for the
 //! Happy Horse 1.1 video-generation API.
 //!
-//! Three layers, each in its own folder:
-//! - [`core`]: pure Rust (spec table, request checks, cost, request
-//!   building, job parsing, retry and poll policy). Knows nothing of wasm and
-//!   is tested natively with `cargo test`.
-//! - `http` (wasm only): the `fetch`, timer and abort-signal layer that runs a
-//!   job over the network using the core's policies.
-//! - `wasm` (wasm only): the `#[wasm_bindgen]` exports; they only convert
-//!   values between JS and the core and map errors.
+//! Folders say where code runs:
+//! - [`core`] (every build, pure Rust): the model's contract and checks
+//!   (spec table, validation, cost, request building) and, in `core/job/`,
+//!   the job machine: the whole conversation with the service as synchronous
+//!   code (retries, idempotency, polling, reading answers, redaction). Knows
+//!   nothing of wasm and is tested natively with `cargo test`.
+//! - [`server`] (the `server` feature only, pure Rust): what only servers
+//!   decide: the proxy's policy and the webhook signature. Built into
+//!   `happyhorse/server` and the Node entry, never into the page build.
+//! - `io` (wasm only, every build): the one async loop that carries out the
+//!   job machine's actions with `fetch`, timers and abort signals.
+//! - `wasm` (wasm only): the `#[wasm_bindgen]` exports, which convert values
+//!   between JS and the core and map errors; `wasm/server/` holds the server
+//!   build's exports (`createProxy`, `verifyWebhook`).
 
 pub mod core;
 
-/// What only servers run (proxy policy, webhook signature): the `server`
-/// feature, built into `happyhorse/server`, never into the page build.
 #[cfg(feature = "server")]
 pub mod server;
 

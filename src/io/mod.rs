@@ -1,5 +1,5 @@
 //! The I/O that carries out the job machine's actions (wasm only): one
-//! loop ([`drive`]) that sends requests with gloo-net, reads their bodies
+//! loop ([`drive`]) that sends requests with `fetch`, reads their bodies
 //! with a cap, sleeps, and reports updates. It decides nothing: what to send,
 //! how long to wait and what an answer means are `crate::core::job`'s. The
 //! globals it uses (`fetch`, `setTimeout`, `AbortController`) exist on a

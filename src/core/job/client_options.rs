@@ -9,9 +9,9 @@
 //! Wait options: `timeoutMs` and `pollIntervalMs`, overriding the client's.
 
 use crate::core::issue::{IssueCode, Report};
-use crate::core::options::{parse_send_options, SendOptions};
 use crate::core::job::poll::PollConfig;
 use crate::core::job::retry::RetryPolicy;
+use crate::core::options::{parse_send_options, SendOptions};
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
 

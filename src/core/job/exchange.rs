@@ -7,8 +7,8 @@
 //! tests reach it.
 
 use crate::core::error::{from_status, Error, ErrorCode};
-use crate::core::json;
 use crate::core::job::retry::parse_retry_after;
+use crate::core::json;
 use crate::core::limits::MAX_BODY_BYTES;
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
@@ -43,9 +43,15 @@ pub enum Reply {
     /// A 3xx, or the opaque redirect a browser reports as status 0. Never
     /// followed: it would carry `X-API-Key`, the body and the idempotency key
     /// wherever `Location` points.
-    Redirect { status: u16, request_id: Option<String> },
+    Redirect {
+        status: u16,
+        request_id: Option<String>,
+    },
     /// The body went past `MAX_BODY_BYTES`; the rest was cancelled.
-    TooLarge { status: u16, request_id: Option<String> },
+    TooLarge {
+        status: u16,
+        request_id: Option<String>,
+    },
     /// `fetch` rejected, or the body broke off (the detail, for the message).
     Network(String),
     /// No complete answer within the request's `timeout_ms`.
@@ -89,7 +95,11 @@ impl Reply {
             }
             Reply::TooLarge { status, request_id } => {
                 let mut e = Error::bad_response(
-                    cat(&["the answer is larger than ", &num(MAX_BODY_BYTES as u64), " bytes; a job answer is a few KB, so it was not read"]),
+                    cat(&[
+                        "the answer is larger than ",
+                        &num(MAX_BODY_BYTES as u64),
+                        " bytes; a job answer is a few KB, so it was not read",
+                    ]),
                     Some(status),
                     request_id,
                 );

@@ -84,9 +84,18 @@ impl serde::Serialize for Output {
 #[derive(Debug)]
 enum Phase {
     /// Sending the submission (`retries` so far); waits after it when set.
-    Submitting { http: Outgoing, key: String, retries: u32, then_wait: Option<WaitConfig> },
+    Submitting {
+        http: Outgoing,
+        key: String,
+        retries: u32,
+        then_wait: Option<WaitConfig>,
+    },
     /// Reading the job once.
-    Getting { http: Outgoing, job_id: String, retries: u32 },
+    Getting {
+        http: Outgoing,
+        job_id: String,
+        retries: u32,
+    },
     Waiting(Box<Wait>),
     Finished,
 }

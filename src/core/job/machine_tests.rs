@@ -141,7 +141,8 @@ fn a_refused_submit_is_not_retried_and_names_its_key() {
 
 #[test]
 fn retry_after_replaces_the_backoff_and_a_long_one_is_not_waited_out() {
-    let mut throttled = Answer { status: 429, retry_after: Some("2".into()), body: br#"{"error":"slow down"}"#.to_vec(), ..Answer::default() };
+    let mut throttled =
+        Answer { status: 429, retry_after: Some("2".into()), body: br#"{"error":"slow down"}"#.to_vec(), ..Answer::default() };
     let run = drive(submit(json!({})), 0.0, None, |i, _| if i == 0 { Reply::Answer(throttled.clone()) } else { accepted() });
     assert!(run.result.is_ok());
     assert_eq!(run.sent[1].0 - run.sent[0].0, 2_000.0);
@@ -228,7 +229,8 @@ fn a_wait_times_out_at_its_deadline_with_the_job_id_and_last_state() {
 
 #[test]
 fn a_poll_that_hangs_past_the_deadline_ends_at_the_deadline() {
-    let run = drive(waiting(json!({ "waitTimeoutMs": 5_000, "timeoutMs": 30_000 })), 60_000.0, None, |_, _| reply(200, job("QUEUED", None)));
+    let run =
+        drive(waiting(json!({ "waitTimeoutMs": 5_000, "timeoutMs": 30_000 })), 60_000.0, None, |_, _| reply(200, job("QUEUED", None)));
     let e = run.result.unwrap_err();
     assert_eq!((e.code, e.job_id.as_deref(), run.ended), (ErrorCode::Timeout, Some(JOB), T0 + 5_000.0));
     assert!(e.message.contains("wait's timeoutMs"), "the wait's timeout, not the request's: {}", e.message);
@@ -308,7 +310,11 @@ fn get_retries_then_reads_the_job() {
 #[test]
 fn a_fixed_interval_is_measured_from_each_send() {
     let run = drive(waiting(json!({ "pollIntervalMs": 3_000 })), 400.0, None, |i, _| {
-        if i < 3 { reply(200, job("PROCESSING", Some(i as f64 * 30.0))) } else { reply(200, job("COMPLETED", Some(100.0))) }
+        if i < 3 {
+            reply(200, job("PROCESSING", Some(i as f64 * 30.0)))
+        } else {
+            reply(200, job("COMPLETED", Some(100.0)))
+        }
     });
     assert!(run.result.is_ok());
     let gaps: Vec<f64> = run.sent.windows(2).map(|w| w[1].0 - w[0].0).collect();

@@ -9,7 +9,7 @@
 
 pub mod answer;
 pub mod client_options;
+pub mod exchange;
 pub mod machine;
 pub mod poll;
-pub mod exchange;
 pub mod retry;

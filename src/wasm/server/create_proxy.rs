@@ -8,17 +8,17 @@
 //! `Response`. The handler never rejects: whatever happens becomes a
 //! response in the service's error shape, and no text in it carries the key.
 
+use super::upstream::forward;
 use crate::core::cost::Estimate;
 use crate::core::error::{redact_in, Error, ErrorCode};
 use crate::core::issue::{IssueCode, Report};
 use crate::core::options::idempotency_key_ok;
+use crate::core::request::wire_body;
+use crate::io::body::{read_stream, Body};
 use crate::server::proxy_policy::{
     has_duplicate_keys, header_value_ok, invalid_body, is_cross_origin, origin_allowed, over_cap, parse_proxy_options, route, ProxyConfig,
     Refusal, Route, PASSED_BACK_HEADERS,
 };
-use crate::core::request::wire_body;
-use crate::io::body::{read_stream, Body};
-use super::upstream::forward;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

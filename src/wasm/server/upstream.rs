@@ -1,5 +1,5 @@
 //! The proxy's one upstream exchange: the two routes `createProxy` forwards,
-//! sent with the owner's key over the same wire as the client (gloo-net, no
+//! sent with the owner's key over the same wire as the client (`io::send`: no
 //! redirects, a capped body, a timeout).
 
 use crate::core::error::Error;
@@ -14,7 +14,12 @@ use crate::server::proxy_policy::{ProxyConfig, Route};
 /// of a submit; `idempotency_key` the caller's, already checked. The answer
 /// whatever its status, or the error (a redirect, an oversized body, the
 /// network, the timeout), with the key redacted.
-pub(crate) async fn forward(config: &ProxyConfig, route: &Route, body: Option<String>, idempotency_key: Option<&str>) -> Result<Answer, Error> {
+pub(crate) async fn forward(
+    config: &ProxyConfig,
+    route: &Route,
+    body: Option<String>,
+    idempotency_key: Option<&str>,
+) -> Result<Answer, Error> {
     let submit = !matches!(route, Route::Job(_));
     let url = match route {
         Route::Job(id) => cat(&[&config.upstream, JOBS_PATH, id]),
