@@ -1,6 +1,6 @@
 //! What went wrong, as the package reports it: a stable code (contract §3),
 //! whether trying again may help, the service's own words, and the job it
-//! concerns. Maps HTTP answers to codes; the fetch layer adds network,
+//! concerns. Maps HTTP answers to codes; `job::exchange` adds network,
 //! abort, timeout and bad-response errors.
 
 use crate::core::issue::{Issue, IssueCode, Report};

@@ -1,5 +1,7 @@
-//! The pure-Rust core: everything the package decides, with no wasm in
-//! sight. Each module is one noun; the wasm and http layers only call in.
+//! The pure-Rust core that every build has: the model's contract and checks,
+//! and (in [`job`]) the job machine. No wasm in sight, so all of it is
+//! tested natively. Each module is one noun; the `io` and `wasm` layers only
+//! call in. What only servers decide is in `crate::server`.
 
 pub mod capabilities;
 pub mod cost;

@@ -1,6 +1,6 @@
 //! The pure half of webhook verification: reading the signature header and
 //! comparing MACs in constant time. The HMAC itself is WebCrypto's (see
-//! `wasm/webhook.rs`): the provider signs the raw body with HMAC-SHA256,
+//! `wasm/server/verify_webhook.rs`): the provider signs the raw body with HMAC-SHA256,
 //! keyed with the 32 bytes of SHA-256(API key).
 
 /// The MAC bytes of `sha256=<hex>` or bare `<hex>` (any case); `None` when

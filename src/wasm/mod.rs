@@ -1,7 +1,8 @@
 //! The `#[wasm_bindgen]` boundary: each export reads its arguments with
 //! [`read`] (one way in), calls the core, and answers through [`write`]
 //! (one way out) or with the core's one `Error`, which [`error`] turns into
-//! a `HappyHorseError`. No decisions are made here.
+//! a `HappyHorseError`. What a call means is the core's to decide; what is
+//! decided here is only how JS values are read and written.
 //!
 //! The export modules are public only so the crate's own wasm tests can
 //! call them; JS users get them through the generated bindings.

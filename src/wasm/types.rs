@@ -1,10 +1,10 @@
 //! TypeScript declarations for every shape the exports take and return.
 //!
 //! Written by hand in a `typescript_custom_section` rather than derived
-//! with `tsify`: the JS shapes come from `core::output` (JSON text, not
-//! serde), so there is nothing for a derive to attach to, and this costs
-//! zero bytes of wasm. A JS test (`tests/node/types.test.mjs`) keeps the
-//! declared keys in step with what the exports return.
+//! with `tsify`: it costs zero bytes of wasm. A JS test
+//! (`tests/node/types.test.mjs`) keeps the declared keys in step with what
+//! the exports return. The server build's declarations are in
+//! `wasm/server/types.rs`.
 
 use wasm_bindgen::prelude::*;
 

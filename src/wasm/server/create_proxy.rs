@@ -1,12 +1,15 @@
 //! `createProxy`: the server half, so no key lives in a page. A WHATWG
 //! handler `(request: Request) => Promise<Response>` (Cloudflare Workers,
 //! Deno, Bun, Next.js route handlers, Node 18+) with a `.node(req, res)`
-//! adapter for node:http and Express (`proxy.js`).
+//! adapter for node:http and Express (`create_proxy.js`).
 //!
-//! Every decision is the core's (`core::proxy`): this file reads the
-//! request, calls the owner's `authorize` and `onSubmit`, and writes the
-//! `Response`. The handler never rejects: whatever happens becomes a
-//! response in the service's error shape, and no text in it carries the key.
+//! The routing, origin, body, cap and header rules are
+//! `server::proxy_policy`'s; this file reads the request, calls the owner's
+//! `authorize` and `onSubmit`, maps upstream failures to 502/504, adds the
+//! CORS headers the policy allowed, and writes the `Response`. Whatever
+//! happens to a `Request` becomes a response in the service's error shape
+//! (only a call with something other than a `Request` rejects), and no text
+//! in it carries the key.
 
 use super::upstream::forward;
 use crate::core::cost::Estimate;
