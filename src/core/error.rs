@@ -54,8 +54,18 @@ impl ErrorCode {
 /// one enum variant per code, because every code carries the same optional
 /// facts (status, request id, job…); the code itself is the [`ErrorCode`]
 /// enum, never a string.
+///
+/// The fields live behind one `Box` ([`Fields`], reached through `Deref`), so
+/// an `Error` is a pointer: every `Result<_, Error>` in the crate moves a
+/// word, not 184 bytes. Measured on the page build: 620 B gzip -9 smaller
+/// (75,553 → 74,933 B) than with the fields inline, whose copies cost more
+/// code than the allocation does.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Error {
+pub struct Error(Box<Fields>);
+
+/// What an [`Error`] carries.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fields {
     pub code: ErrorCode,
     pub message: String,
     pub status: Option<u16>,
@@ -76,9 +86,22 @@ pub struct Error {
     pub idempotency_key: Option<String>,
 }
 
+impl core::ops::Deref for Error {
+    type Target = Fields;
+    fn deref(&self) -> &Fields {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Fields {
+        &mut self.0
+    }
+}
+
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(Fields {
             code,
             message: message.into(),
             status: None,
@@ -94,7 +117,7 @@ impl Error {
             job_id: None,
             job: None,
             idempotency_key: None,
-        }
+        }))
     }
 
     /// `INVALID_REQUEST` carrying the report's errors as `issues`, with the

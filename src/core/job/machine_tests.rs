@@ -182,7 +182,7 @@ fn the_key_never_leaves_in_an_error() {
     let run = drive(waiting(json!({ "apiKey": KEY })), 10.0, None, |_, _| reply(200, failed.clone()));
     let e = run.result.unwrap_err();
     assert_eq!((e.code, e.message.as_str()), (ErrorCode::JobFailed, "bad ***"));
-    let job = e.job.unwrap();
+    let job = e.job.as_deref().unwrap();
     assert_eq!((job.error.as_deref(), job.raw.get("echo").and_then(Value::as_str)), (Some("bad ***"), Some("***")));
 }
 
@@ -223,7 +223,7 @@ fn a_wait_times_out_at_its_deadline_with_the_job_id_and_last_state() {
     let e = run.result.unwrap_err();
     assert_eq!((e.code, e.job_id.as_deref()), (ErrorCode::Timeout, Some(JOB)));
     assert!(e.message.contains("resume with waitForJob"), "{}", e.message);
-    assert_eq!(e.job.unwrap().progress, Some(5.0));
+    assert_eq!(e.job.as_deref().unwrap().progress, Some(5.0));
     assert_eq!(run.ended, T0 + 20_000.0);
 }
 
@@ -241,7 +241,7 @@ fn an_aborted_wait_keeps_the_job_id() {
     let run = drive(waiting(json!({})), 100.0, Some(T0 + 7_000.0), |_, _| reply(200, job("PROCESSING", Some(20.0))));
     let e = run.result.unwrap_err();
     assert_eq!((e.code, e.job_id.as_deref(), run.ended), (ErrorCode::Aborted, Some(JOB), T0 + 7_000.0));
-    assert_eq!(e.job.unwrap().progress, Some(20.0));
+    assert_eq!(e.job.as_deref().unwrap().progress, Some(20.0));
 }
 
 #[test]
@@ -277,7 +277,7 @@ fn answers_about_another_job_or_without_a_video_are_refused_with_the_job() {
     let run = drive(waiting(json!({})), 100.0, None, |_, _| reply(200, other.clone()));
     let e = run.result.unwrap_err();
     assert_eq!((e.code, e.job_id.as_deref()), (ErrorCode::BadResponse, Some(JOB)));
-    assert_eq!(e.job.unwrap().job_id, "11111111-2222-4333-8444-555555555555");
+    assert_eq!(e.job.as_deref().unwrap().job_id, "11111111-2222-4333-8444-555555555555");
 
     let empty = json!({ "id": JOB, "status": "COMPLETED" });
     let run = drive(waiting(json!({})), 100.0, None, |_, _| reply(200, empty.clone()));
@@ -289,7 +289,7 @@ fn failed_and_cancelled_jobs_end_the_wait_with_the_job() {
     for (status, code) in [("FAILED", ErrorCode::JobFailed), ("CANCELLED", ErrorCode::JobCancelled)] {
         let run = drive(waiting(json!({})), 100.0, None, |_, _| reply(200, job(status, None)));
         let e = run.result.unwrap_err();
-        assert_eq!((e.code, e.job_id.as_deref(), e.job.map(|j| j.status)), (code, Some(JOB), Some(status.to_string())));
+        assert_eq!((e.code, e.job_id.as_deref(), e.job.as_ref().map(|j| j.status.clone())), (code, Some(JOB), Some(status.to_string())));
         assert_eq!(run.updates.len(), 1, "the final state is reported before the wait ends");
     }
 }
