@@ -5,7 +5,8 @@
 
 use crate::core::issue::{Issue, IssueCode, Report};
 use crate::core::job::answer::Job;
-use crate::core::text::{cat, find_bytes, num, Text};
+use crate::core::redact::redact_in;
+use crate::core::text::{cat, num, Text};
 use crate::core::value::Value;
 
 /// The `code` of a `HappyHorseError`.
@@ -142,8 +143,9 @@ impl Error {
         self
     }
 
-    /// Replaces every occurrence of `secret` (the configured API key) in
-    /// every text this error carries — the service's words, a network
+    /// Replaces every copy of `secret` (the configured API key, however the
+    /// server spelled it: see [`crate::core::redact`]) in every text this
+    /// error carries — the service's words, a network
     /// error's detail, the job it concerns — with `***`, so a server that
     /// echoes the key cannot put it in a message, a stack or a log.
     pub fn redact(mut self, secret: Option<&str>) -> Error {
@@ -160,26 +162,6 @@ impl Error {
             job.redact(secret);
         }
         self
-    }
-}
-
-/// Replaces `secret` in `text` with `***` (a byte search, not
-/// `str::replace`: see [`find_bytes`]).
-pub fn redact_in(text: &mut String, secret: &str) {
-    let (t, s) = (text.as_bytes(), secret.as_bytes());
-    if s.is_empty() || t.len() < s.len() {
-        return;
-    }
-    let mut out = Vec::new();
-    let mut kept = 0;
-    while let Some(at) = t.get(kept..).and_then(|rest| find_bytes(rest, s)) {
-        out.extend_from_slice(t.get(kept..kept + at).unwrap_or_default());
-        out.extend_from_slice(b"***");
-        kept += at + s.len();
-    }
-    if kept > 0 {
-        out.extend_from_slice(t.get(kept..).unwrap_or_default());
-        *text = String::from_utf8(out).unwrap_or_default();
     }
 }
 

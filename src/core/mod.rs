@@ -13,6 +13,7 @@ pub mod job;
 pub mod json;
 pub mod limits;
 pub mod options;
+pub mod redact;
 pub mod references;
 pub mod request;
 pub mod spec;

@@ -64,7 +64,7 @@ impl Job {
     /// Replaces `secret` wherever the service's text could carry it.
     pub fn redact(&mut self, secret: &str) {
         if let Some(e) = &mut self.error {
-            crate::core::error::redact_in(e, secret);
+            crate::core::redact::redact_in(e, secret);
         }
         redact_value(&mut self.raw, secret);
     }
@@ -77,10 +77,10 @@ impl Job {
 
 fn redact_value(v: &mut Value, secret: &str) {
     match v {
-        Value::String(s) => crate::core::error::redact_in(s, secret),
+        Value::String(s) => crate::core::redact::redact_in(s, secret),
         Value::Array(items) => items.iter_mut().for_each(|i| redact_value(i, secret)),
         Value::Object(props) => props.iter_mut().for_each(|(k, i)| {
-            crate::core::error::redact_in(k, secret);
+            crate::core::redact::redact_in(k, secret);
             redact_value(i, secret)
         }),
         _ => {}

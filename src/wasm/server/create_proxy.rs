@@ -13,9 +13,10 @@
 
 use super::upstream::forward;
 use crate::core::cost::Estimate;
-use crate::core::error::{redact_in, Error, ErrorCode};
+use crate::core::error::{Error, ErrorCode};
 use crate::core::issue::{IssueCode, Report};
 use crate::core::options::idempotency_key_ok;
+use crate::core::redact::redact_bytes;
 use crate::core::request::wire_body;
 use crate::io::body::{read_stream, Body};
 use crate::server::proxy_policy::{
@@ -227,18 +228,15 @@ async fn pass(
             let mut headers = Vec::new();
             let passed = [raw.content_type, raw.retry_after, raw.request_id];
             for (name, value) in PASSED_BACK_HEADERS.iter().zip(passed) {
-                if let Some(v) = value.filter(|v| header_value_ok(v)) {
+                // A header that echoes the key, in any spelling, is not
+                // passed on at all (its value has no other use to a page).
+                if let Some(v) = value.filter(|v| header_value_ok(v) && redact_bytes(v.as_bytes(), &config.api_key).is_none()) {
                     headers.push((*name, v));
                 }
             }
-            // The service's words may echo the key; a page never sees it.
-            let body = match String::from_utf8(raw.body) {
-                Ok(mut text) => {
-                    redact_in(&mut text, &config.api_key);
-                    text.into_bytes()
-                }
-                Err(e) => e.into_bytes(),
-            };
+            // The service's words may echo the key, in any spelling and any
+            // encoding of the body; a page never sees it.
+            let body = redact_bytes(&raw.body, &config.api_key).unwrap_or(raw.body);
             Answer { status: raw.status, body, headers }
         }
         Err(e) if e.code == ErrorCode::Timeout => Answer::refusal(Refusal::new(504, "the upstream service did not answer in time")),
