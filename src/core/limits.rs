@@ -30,3 +30,6 @@ pub const MAX_STRING_UNITS: usize = 65_536;
 pub const MAX_TOTAL_UNITS: usize = 1 << 20;
 /// Largest response body read from the network: a job answer is a few KB.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
+/// Largest webhook body `verifyWebhook` checks; a larger one is `false`
+/// unread. The service's events are a few hundred bytes.
+pub const MAX_WEBHOOK_BODY_BYTES: usize = 1 << 20;
