@@ -26,6 +26,14 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 pub const MAX_MAX_BODY_BYTES: usize = 1024 * 1024;
 /// Default limit of one upstream exchange.
 pub const DEFAULT_TIMEOUT_MS: f64 = 30_000.0;
+/// Default limit of one call of `authorize` or `onSubmit`: an owner's hook
+/// that never settles must not hold a request forever.
+pub const DEFAULT_HOOK_TIMEOUT_MS: f64 = 10_000.0;
+/// Default limit of reading a submitted body (64 KiB at most): a caller that
+/// trickles it is cut long before Node's 300 s default.
+pub const DEFAULT_BODY_TIMEOUT_MS: f64 = 10_000.0;
+/// The largest of the time options.
+const MAX_TIMEOUT_MS: f64 = 600_000.0;
 
 /// A `createProxy` configuration, checked.
 #[derive(Clone, PartialEq)]
@@ -40,6 +48,11 @@ pub struct ProxyConfig {
     pub allowed_origins: Vec<String>,
     pub max_body_bytes: usize,
     pub timeout_ms: f64,
+    /// Host names (no port) the proxy answers for; `.example.com` also
+    /// allows its subdomains. `None`: see [`host_allowed`].
+    pub allowed_hosts: Option<Vec<String>>,
+    pub hook_timeout_ms: f64,
+    pub body_timeout_ms: f64,
 }
 
 impl core::fmt::Debug for ProxyConfig {
@@ -144,20 +157,108 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
             DEFAULT_MAX_BODY_BYTES
         }
     };
-    let timeout_ms = match options.get("timeoutMs") {
-        None | Some(Value::Undefined | Value::Null) => DEFAULT_TIMEOUT_MS,
-        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= 600_000.0 => *n,
+    let timeout_ms = time_option(options, "timeoutMs", DEFAULT_TIMEOUT_MS, &mut report);
+    let hook_timeout_ms = time_option(options, "hookTimeoutMs", DEFAULT_HOOK_TIMEOUT_MS, &mut report);
+    let body_timeout_ms = time_option(options, "bodyTimeoutMs", DEFAULT_BODY_TIMEOUT_MS, &mut report);
+    let allowed_hosts = match options.get("allowedHosts") {
+        None | Some(Value::Undefined | Value::Null) => None,
+        Some(Value::Array(items)) => {
+            let mut hosts = Vec::new();
+            for item in items {
+                match item.as_str() {
+                    Some(h) if is_host_name(h.strip_prefix('.').unwrap_or(h)) => hosts.push(h.to_ascii_lowercase()),
+                    _ => option_error(
+                        &mut report,
+                        "allowedHosts",
+                        "allowedHosts must list host names like app.example or .app.example (no scheme, no port)",
+                    ),
+                }
+            }
+            Some(hosts)
+        }
         Some(_) => {
-            option_error(&mut report, "timeoutMs", "timeoutMs must be a whole number of milliseconds from 1 to 600000");
-            DEFAULT_TIMEOUT_MS
+            option_error(&mut report, "allowedHosts", "allowedHosts must be an array of host names like app.example");
+            None
         }
     };
     match (report.ok(), send, api_key) {
         (true, Some(send), Some(api_key)) => {
             let upstream = if options.get("upstream").is_some() { send.base_url } else { DEFAULT_BASE_URL.to_string() };
-            Ok(ProxyConfig { api_key, upstream, base_path, max_credits_per_job, allowed_origins, max_body_bytes, timeout_ms })
+            Ok(ProxyConfig {
+                api_key,
+                upstream,
+                base_path,
+                max_credits_per_job,
+                allowed_origins,
+                max_body_bytes,
+                timeout_ms,
+                allowed_hosts,
+                hook_timeout_ms,
+                body_timeout_ms,
+            })
         }
         _ => Err(report),
+    }
+}
+
+/// A time option in whole milliseconds from 1 to 600 000.
+fn time_option(options: &Value, key: &'static str, default: f64, report: &mut Report) -> f64 {
+    match options.get(key) {
+        None | Some(Value::Undefined | Value::Null) => default,
+        Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= MAX_TIMEOUT_MS => *n,
+        Some(_) => {
+            option_error(report, key, cat(&[key, " must be a whole number of milliseconds from 1 to 600000"]));
+            default
+        }
+    }
+}
+
+/// `app.example`: letters, digits, `-` and `.`, at most 253.
+fn is_host_name(h: &str) -> bool {
+    !h.is_empty() && h.len() <= 253 && h.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-'))
+}
+
+/// The host name of an authority (`host:port`, `[v6]:port`), lower-cased.
+fn host_of(authority: &str) -> String {
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => return v6.split(']').next().map(|h| cat(&["[", h, "]"])).unwrap_or_default(),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    host.to_ascii_lowercase()
+}
+
+/// A host no DNS answer can stand behind: an IP literal, or `localhost` and
+/// its subdomains (which browsers resolve to loopback themselves).
+fn is_literal_or_localhost(host: &str) -> bool {
+    host.starts_with('[')
+        || (!host.is_empty() && host.bytes().all(|b| b.is_ascii_digit() || b == b'.'))
+        || host == "localhost"
+        || host.ends_with(".localhost")
+}
+
+/// Whether the proxy answers a request addressed to `own_authority` (its
+/// `Host`). The defence against DNS rebinding: a page on `evil.example`
+/// whose name is made to point at 127.0.0.1 reaches a proxy on the owner's
+/// machine with `Host: evil.example`, and its `Origin` then looks
+/// same-origin. IP literals and `localhost` are always answered (no DNS
+/// answer stands behind them). Other names:
+/// - when `allowedHosts` is set, only those;
+/// - else, when the request came in on a loopback address (`loopback`: the
+///   node:http adapter knows its socket), none: a proxy on loopback is a
+///   developer's, and only a rebinding page would name it otherwise;
+/// - else all. A public proxy is reachable straight, with no browser and
+///   no rebinding, so the name adds nothing there (`authorize` and the
+///   origin check guard it); and a WHATWG handler cannot see its socket
+///   (frameworks such as Next.js rebuild the URL), so a development server
+///   reached through one should set `allowedHosts`.
+pub fn host_allowed(config: &ProxyConfig, own_authority: &str, loopback: bool) -> bool {
+    let host = host_of(own_authority);
+    if is_literal_or_localhost(&host) {
+        return true;
+    }
+    match &config.allowed_hosts {
+        Some(list) => list.iter().any(|h| *h == host || (h.starts_with('.') && (host.ends_with(h.as_str()) || h.get(1..) == Some(&host)))),
+        None => !loopback,
     }
 }
 
@@ -331,6 +432,39 @@ mod tests {
     }
 
     const ID: &str = "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c";
+
+    #[test]
+    fn a_rebinding_host_name_is_refused_on_loopback_unless_listed() {
+        let open = config();
+        for own in ["127.0.0.1:8787", "localhost:3000", "app.localhost", "[::1]:8080", "10.0.0.5"] {
+            assert!(host_allowed(&open, own, true), "{own}");
+        }
+        assert!(!host_allowed(&open, "evil.example:8787", true), "the rebinding shape on loopback");
+        assert!(host_allowed(&open, "app.example", false), "a public proxy answers its own name");
+        let listed = parse_proxy_options(&value(&json!({"apiKey": "afk_k", "allowedHosts": ["App.Example", ".dev.example"]}))).unwrap();
+        for own in ["app.example", "APP.example:443", "dev.example", "a.dev.example:5173", "localhost"] {
+            assert!(host_allowed(&listed, own, true) && host_allowed(&listed, own, false), "{own}");
+        }
+        for own in ["evil.example", "app.example.evil", "xdev.example", "evil.example:443"] {
+            assert!(!host_allowed(&listed, own, false), "{own}");
+        }
+    }
+
+    #[test]
+    fn host_and_time_options_are_checked() {
+        for bad in [
+            json!({"allowedHosts": "app.example"}),
+            json!({"allowedHosts": ["https://app.example"]}),
+            json!({"hookTimeoutMs": 0}),
+            json!({"bodyTimeoutMs": 1.5}),
+        ] {
+            let mut o = bad.clone();
+            o["apiKey"] = json!("afk_k");
+            assert!(parse_proxy_options(&value(&o)).is_err(), "{bad}");
+        }
+        let c = config();
+        assert_eq!((c.allowed_hosts, c.hook_timeout_ms, c.body_timeout_ms), (None, 10_000.0, 10_000.0));
+    }
 
     #[test]
     fn options_need_a_key_and_have_defaults() {

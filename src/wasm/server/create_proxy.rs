@@ -19,9 +19,10 @@ use crate::core::options::idempotency_key_ok;
 use crate::core::redact::redact_bytes;
 use crate::core::request::wire_body;
 use crate::io::body::{read_stream, Body};
+use crate::io::cancel::Cancel;
 use crate::server::proxy_policy::{
-    has_duplicate_keys, header_value_ok, invalid_body, is_cross_origin, origin_allowed, over_cap, parse_proxy_options, route, ProxyConfig,
-    Refusal, Route, PASSED_BACK_HEADERS,
+    has_duplicate_keys, header_value_ok, host_allowed, invalid_body, is_cross_origin, origin_allowed, over_cap, parse_proxy_options, route,
+    ProxyConfig, Refusal, Route, PASSED_BACK_HEADERS,
 };
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -76,16 +77,17 @@ pub fn create_proxy(options: &ProxyOptions) -> Result<JsValue, Error> {
 
 #[wasm_bindgen]
 impl ProxyCore {
-    /// Answers one request; always resolves with a `Response`.
+    /// Answers one request; always resolves with a `Response`. `loopback`:
+    /// the node:http adapter saw it arrive on a loopback address.
     #[wasm_bindgen(skip_typescript)]
-    pub fn handle(&self, request: JsValue) -> js_sys::Promise {
+    pub fn handle(&self, request: JsValue, loopback: bool) -> js_sys::Promise {
         let config = self.config.clone();
         let (authorize, on_submit) = (self.authorize.clone(), self.on_submit.clone());
         wasm_bindgen_futures::future_to_promise(async move {
             let Ok(request) = request.dyn_into::<web_sys::Request>() else {
                 return Err(Error::new(ErrorCode::InvalidRequest, "the proxy handler takes a Request").into());
             };
-            let answer = answer(&config, &request, authorize.as_ref(), on_submit.as_ref()).await;
+            let answer = answer(&config, &request, loopback, authorize.as_ref(), on_submit.as_ref()).await;
             Ok(respond(answer).into())
         })
     }
@@ -108,10 +110,29 @@ impl Answer {
     }
 }
 
-/// Calls a hook and awaits what it returns; a throw or rejection is `Err`.
-async fn call_hook(hook: &js_sys::Function, arg: &JsValue) -> Result<JsValue, ()> {
-    let out = apply(hook, &JsValue::UNDEFINED, &js_sys::Array::of1(arg))?;
-    JsFuture::from(js_sys::Promise::resolve(&out)).await.map_err(|_| ())
+/// How a hook call failed.
+enum HookFailed {
+    /// It threw or rejected.
+    Threw,
+    /// It did not settle within `hookTimeoutMs`.
+    TimedOut,
+}
+
+/// Calls a hook and awaits what it returns, for at most `timeout_ms`.
+async fn call_hook(hook: &js_sys::Function, arg: &JsValue, timeout_ms: f64) -> Result<JsValue, HookFailed> {
+    let out = apply(hook, &JsValue::UNDEFINED, &js_sys::Array::of1(arg)).map_err(|()| HookFailed::Threw)?;
+    let settled = JsFuture::from(js_sys::Promise::resolve(&out));
+    let mut cancel = Cancel::arm(None, timeout_ms).ok_or(HookFailed::TimedOut)?;
+    match cancel.race(settled).await {
+        Some(Ok(v)) => Ok(v),
+        Some(Err(_)) => Err(HookFailed::Threw),
+        None => Err(HookFailed::TimedOut),
+    }
+}
+
+/// The answer when a hook did not settle in time.
+fn hook_timed_out(name: &str) -> Answer {
+    Answer::refusal(Refusal::new(503, &crate::core::text::cat(&["this server's ", name, " hook did not answer in time"])))
 }
 
 /// The argument of `onSubmit`.
@@ -126,6 +147,7 @@ struct SubmitEvent<'a> {
 async fn answer(
     config: &ProxyConfig,
     request: &web_sys::Request,
+    loopback: bool,
     authorize: Option<&js_sys::Function>,
     on_submit: Option<&js_sys::Function>,
 ) -> Answer {
@@ -139,6 +161,10 @@ async fn answer(
     // may rebuild `request.url` with another host name, as Next.js does
     // with `localhost`), else the URL's.
     let own = header("host").filter(|h| !h.is_empty() && header_value_ok(h)).unwrap_or_else(|| url.host());
+    if !host_allowed(config, &own, loopback) {
+        // Before anything else, CORS included: a rebinding page learns nothing.
+        return Answer::refusal(Refusal::new(403, "this host name is not served here (see createProxy's allowedHosts)"));
+    }
     let origin_ok = origin_allowed(config, origin.as_deref(), &own);
     let cors = match &origin {
         Some(o) if origin_ok && is_cross_origin(Some(o), &own) => Some(o.clone()),
@@ -157,13 +183,17 @@ async fn answer(
         },
         r => {
             let allowed = match authorize {
-                None => true,
-                Some(hook) => call_hook(hook, request).await.is_ok_and(|v| v.is_truthy()),
+                None => Ok(true),
+                Some(hook) => match call_hook(hook, request, config.hook_timeout_ms).await {
+                    Ok(v) => Ok(v.is_truthy()),
+                    Err(HookFailed::Threw) => Ok(false),
+                    Err(HookFailed::TimedOut) => Err(()),
+                },
             };
-            if allowed {
-                pass(config, request, &headers, &r, on_submit).await
-            } else {
-                Answer::refusal(Refusal::new(401, "not authorized"))
+            match allowed {
+                Ok(true) => pass(config, request, &headers, &r, on_submit).await,
+                Ok(false) => Answer::refusal(Refusal::new(401, "not authorized")),
+                Err(()) => hook_timed_out("authorize"),
             }
         }
     };
@@ -186,9 +216,13 @@ async fn pass(
     let mut body = None;
     let mut key = None;
     if *route == Route::Generate {
-        let bytes = match read_stream(request.body(), headers, config.max_body_bytes, None).await {
+        let Some(mut cancel) = Cancel::arm(None, config.body_timeout_ms) else {
+            return Answer::refusal(Refusal::new(500, "AbortController is not available"));
+        };
+        let bytes = match read_stream(request.body(), headers, config.max_body_bytes, Some(&mut cancel)).await {
             Body::Complete(bytes) => bytes,
             Body::Over(_) => return Answer::refusal(Refusal::new(413, "the request body is too large")),
+            Body::Failed if cancel.fired() => return Answer::refusal(Refusal::new(408, "the request body did not arrive in time")),
             Body::Failed => return Answer::refusal(Refusal::new(400, "the request body could not be read")),
         };
         let Some(value) = String::from_utf8(bytes).ok().and_then(|t| crate::core::json::parse(&t)) else {
@@ -217,8 +251,10 @@ async fn pass(
         }
         if let Some(hook) = on_submit {
             let event = to_js(&SubmitEvent { request: AsRef::<JsValue>::as_ref(request).clone(), estimate: &estimate, report: &report });
-            if call_hook(hook, &event).await.is_err() {
-                return Answer::refusal(Refusal::new(403, "refused by this server"));
+            match call_hook(hook, &event, config.hook_timeout_ms).await {
+                Ok(_) => {}
+                Err(HookFailed::Threw) => return Answer::refusal(Refusal::new(403, "refused by this server")),
+                Err(HookFailed::TimedOut) => return hook_timed_out("onSubmit"),
             }
         }
         body = Some(wire_body(&value).to_json());

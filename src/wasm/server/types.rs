@@ -35,6 +35,15 @@ export interface ProxyOptions {
   maxBodyBytes?: number;
   /** Limit of each upstream exchange in ms, default 30000; 504 past it. */
   timeoutMs?: number;
+  /** Host names (no port) this proxy answers for; ".app.example" also allows subdomains.
+   *  IP literals and localhost are always answered. Default: when node:http took the
+   *  connection on a loopback address, no other names (the DNS-rebinding defence);
+   *  otherwise all. Set it for a development server reached through a framework. */
+  allowedHosts?: string[];
+  /** Limit of each call of authorize or onSubmit in ms, default 10000; 503 past it. */
+  hookTimeoutMs?: number;
+  /** Limit of reading a submitted body in ms, default 10000; 408 past it. */
+  bodyTimeoutMs?: number;
 }
 
 /** What `onSubmit` is told about a submission about to be forwarded. */
