@@ -6,6 +6,8 @@
 //     a page doing `await init()`, validate, estimateCost and one
 //     Client.generate against the fake API, plus a module worker doing the
 //     same, in headless Chromium;
+//   Rollup 4 (node-resolve + import-meta-assets, the worker its own entry),
+//     and the same build without import-meta-assets, whose init() 404s;
 //   a plain page with no bundler (the package folder served next to it);
 //   Node ESM, and Node CommonJS with --no-experimental-require-module (how
 //     Node 18 and Node < 20.19 load it).
@@ -18,7 +20,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -112,6 +114,19 @@ async function makeApp(name) {
   await npm(['install', tarball, '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: dir });
   if (KEEP) console.log(`# ${name} app: ${dir}`);
   return dir;
+}
+
+/**
+ * Links tools of tests/consumers/node_modules into an app's node_modules,
+ * as the app's own devDependencies would be (its config or its test files
+ * import them by name).
+ */
+function linkTools(dir, names) {
+  for (const name of names) {
+    const link = path.join(dir, 'node_modules', name);
+    mkdirSync(path.dirname(link), { recursive: true });
+    symlinkSync(tool(name), link, 'dir');
+  }
 }
 
 // ---- the fake API and the browser ------------------------------------------
@@ -311,6 +326,28 @@ test('a plain page, no bundler (node_modules/happyhorse served next to it); page
   const r = await runBuilt(dir);
   assertPageAndWorker(r, 'plain page');
   assert.equal(r.result.ok, 'true', 'the recipe\'s #ok text');
+  done();
+});
+
+test('Rollup 4 + @rollup/plugin-node-resolve + @web/rollup-plugin-import-meta-assets; page + module worker in Chromium', { timeout: 120_000 }, async () => {
+  const done = timed('rollup');
+  const dir = await makeApp('rollup');
+  linkTools(dir, ['@rollup/plugin-node-resolve', '@web/rollup-plugin-import-meta-assets']);
+  const rollup = (config) => node([tool('rollup/dist/bin/rollup'), '--config', config], { cwd: dir, timeoutMs: 60_000 });
+  await rollup('rollup.config.js');
+  const dist = path.join(dir, 'dist');
+  cpSync(path.join(dir, 'index.html'), path.join(dist, 'index.html'));
+  // One .wasm, emitted as an asset (the page and the worker share the chunk that loads it).
+  assert.equal(emittedWasm(dist).length, 1, `emitted: ${emittedWasm(dist)}`);
+  const r = await runBuilt(dist);
+  assertPageAndWorker(r, 'rollup');
+  assert.ok(r.wasm.every((w) => /\/assets\/happyhorse_bg-[\w-]+\.wasm application\/wasm$/.test(w)), r.wasm.join('\n'));
+  // Without the plugin the build passes but emits no .wasm: init() 404s.
+  await rollup('rollup.bare.config.js');
+  const bare = path.join(dir, 'dist-bare');
+  assert.deepEqual(emittedWasm(bare), []);
+  cpSync(path.join(dir, 'index.html'), path.join(bare, 'index.html'));
+  await assert.rejects(runBuilt(bare), /HTTP 404: \S+\/happyhorse_bg\.wasm/);
   done();
 });
 
