@@ -8,6 +8,9 @@
 //     same, in headless Chromium;
 //   Rollup 4 (node-resolve + import-meta-assets, the worker its own entry),
 //     and the same build without import-meta-assets, whose init() 404s;
+//   Parcel 2 (parcel build, and the parcel serve dev server; init() in an
+//     async function, as the dev server refuses a top-level await, which is
+//     checked too);
 //   a plain page with no bundler (the package folder served next to it);
 //   Node ESM, and Node CommonJS with --no-experimental-require-module (how
 //     Node 18 and Node < 20.19 load it).
@@ -348,6 +351,52 @@ test('Rollup 4 + @rollup/plugin-node-resolve + @web/rollup-plugin-import-meta-as
   assert.deepEqual(emittedWasm(bare), []);
   cpSync(path.join(dir, 'index.html'), path.join(bare, 'index.html'));
   await assert.rejects(runBuilt(bare), /HTTP 404: \S+\/happyhorse_bg\.wasm/);
+  done();
+});
+
+let parcelApp;
+const getParcelApp = () => (parcelApp ??= makeApp('parcel'));
+// --no-autoinstall: Parcel would otherwise `npm install` a plugin it misses.
+const parcelArgs = (...args) => [tool('parcel/lib/bin.js'), ...args, '--no-autoinstall'];
+
+test('Parcel 2: parcel build (init() in an async function); page + module worker in Chromium', { timeout: 120_000 }, async () => {
+  const done = timed('parcel build');
+  const dir = await getParcelApp();
+  await node(parcelArgs('build', 'index.html', '--dist-dir', 'dist'), { cwd: dir, timeoutMs: 90_000 });
+  const dist = path.join(dir, 'dist');
+  // One .wasm (Parcel follows the glue's `new URL('happyhorse_bg.wasm', import.meta.url)`).
+  assert.equal(emittedWasm(dist).length, 1, `emitted: ${emittedWasm(dist)}`);
+  assertPageAndWorker(await runBuilt(dist), 'parcel build');
+  done();
+});
+
+test('Parcel 2: parcel serve (the dev server); page + module worker in Chromium, and a top-level await refused', { timeout: 120_000 }, async () => {
+  const done = timed('parcel dev');
+  const dir = await getParcelApp();
+  const port = await freePort();
+  const args = parcelArgs('serve', 'index.html', 'tla.html', '--dist-dir', 'dist-dev', '--host', '127.0.0.1', '--port', String(port));
+  const child = spawn(process.execPath, args, { cwd: dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  try {
+    // Up once its first build is done ("Server running at …", then "Built in …").
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`parcel serve did not build in 60 s:\n${out}`)), 60_000);
+      const poll = setInterval(() => { if (out.includes(`127.0.0.1:${port}`) && /Built in/.test(out)) { clearInterval(poll); clearTimeout(timer); resolve(); } }, 50);
+      child.on('exit', (code) => { clearInterval(poll); clearTimeout(timer); reject(new Error(`parcel serve exited with ${code}:\n${out}`)); });
+    });
+    const r = await runPage(`http://127.0.0.1:${port}/index.html`);
+    assertPageAndWorker(r, 'parcel dev');
+    assert.ok(r.wasm.every((w) => w.startsWith(`http://127.0.0.1:${port}/happyhorse_bg.`)), r.wasm.join('\n'));
+    // The recipe's reason: the same import with a top-level `await init()`.
+    await assert.rejects(runPage(`http://127.0.0.1:${port}/tla.html`, { timeoutMs: 10_000 }), /SyntaxError: Unexpected reserved word/);
+    assert.doesNotMatch(out, /error|🚨/i, out);
+  } finally {
+    child.kill();
+    children.delete(child);
+  }
   done();
 });
 
