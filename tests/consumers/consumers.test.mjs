@@ -13,17 +13,20 @@
 //     checked too);
 //   a plain page with no bundler (the package folder served next to it);
 //   Node ESM, and Node CommonJS with --no-experimental-require-module (how
-//     Node 18 and Node < 20.19 load it).
+//     Node 18 and Node < 20.19 load it);
+//   Vitest 4 in its node and jsdom environments, each with and without
+//     `server.deps.inline: ['happyhorse']` (a test file importing the
+//     package, run by `vitest run`; it writes the check's answers to a file).
 // Every test asserts the answers (ok, 310 credits for 10 s at 1080p, the
 // job COMPLETED with the fake's video URL, onUpdate QUEUED … COMPLETED).
 //
 // Needs: scripts/build.sh (pkg/ and the fake), `npm ci` at the root
-// (playwright-core), and the bundlers: `npm ci --prefix tests/consumers`.
+// (playwright-core), and the bundlers and Vitest: `npm ci --prefix tests/consumers`.
 // Run: node --test tests/consumers/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -423,3 +426,34 @@ test('Node CommonJS with --no-experimental-require-module (as Node 18): require(
   assertCheck(result, 'Node CommonJS');
   done();
 });
+
+// ---- Vitest: the Node entry through Vite's module loading -------------------
+
+let vitestApp;
+// (Its test files import 'vitest'; Vitest loads jsdom from beside itself.)
+const getVitestApp = () => (vitestApp ??= makeApp('vitest').then((dir) => (linkTools(dir, ['vitest']), dir)));
+
+// Each environment with the recipe's `server.deps.inline: ['happyhorse']`
+// (Vite loads the package itself: every export used to come back
+// `undefined` there) and without it (Vitest's default: Node loads it).
+// The app's test files are *.spec.js, which `node --test` does not collect.
+for (const environment of ['node', 'jsdom']) {
+  for (const inline of [true, false]) {
+    const name = `Vitest 4, environment ${environment}, ${inline ? "server.deps.inline: ['happyhorse']" : 'the package externalized'}`;
+    test(`${name}: import from 'happyhorse'${environment === 'node' ? " and 'happyhorse/server'" : ''}`, { timeout: 60_000 }, async () => {
+      const done = timed(`vitest ${environment}${inline ? ' inline' : ''}`);
+      const dir = await getVitestApp();
+      const out = path.join(dir, `result-${environment}-${inline ? 'inline' : 'external'}.json`);
+      const config = inline ? 'vitest.config.js' : 'vitest.external.config.js';
+      await node([tool('vitest/vitest.mjs'), 'run', '--config', config, '--environment', environment, `src/${environment}.spec.js`], {
+        cwd: dir, timeoutMs: 45_000, env: { HH_FAKE_URL: fake.url, HH_RESULT: out },
+      });
+      const r = JSON.parse(readFileSync(out, 'utf8'));
+      assert.equal(r.environment, environment);
+      assert.equal(r.initType, 'function', 'the default export is init');
+      if (environment === 'node') assert.equal(r.createProxyType, 'function', "createProxy from 'happyhorse/server'");
+      assertCheck(r.result, name);
+      done();
+    });
+  }
+}
