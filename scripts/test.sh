@@ -28,5 +28,5 @@ wasm-pack test --node
 step "wasm boundary suite in headless Chromium"
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
 
-step "Node, hostile inputs, client (Node + Chromium + Worker), proxy, runtimes (workerd, Deno, Express, Next.js), bundler consumers (Vite, webpack, esbuild, plain page, Node) and page tests (node --test)"
+step "Node, hostile inputs, client (Node + Chromium + Worker), proxy, runtimes (workerd, Deno, Express, Next.js), bundler and test-runner consumers (Vite, webpack, esbuild, Rollup, Parcel, plain page, Node, Vitest) and page tests (node --test)"
 node --test --test-concurrency=1 tests/node/ tests/hostile/ tests/client/ tests/proxy/ tests/runtimes/ tests/consumers/ tests/page/

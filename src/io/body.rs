@@ -66,7 +66,7 @@ pub(crate) async fn read_stream(
         if chunk.get_done().unwrap_or(true) {
             return Body::Complete(out);
         }
-        let Ok(bytes) = chunk.get_value().dyn_into::<js_sys::Uint8Array>() else {
+        let Some(bytes) = chunk_bytes(chunk.get_value()) else {
             settle(reader.cancel());
             return Body::Failed;
         };
@@ -81,6 +81,19 @@ pub(crate) async fn read_stream(
         out.resize(at + len, 0);
         bytes.copy_to(&mut out[at..]);
     }
+}
+
+/// A chunk's bytes, as a `Uint8Array` over its buffer, whatever realm made
+/// it. Not `dyn_into` (`instanceof Uint8Array`): Vitest's jsdom environment
+/// swaps the global `Uint8Array` for jsdom's while Node's fetch still makes
+/// its chunks with Node's own, so every body read there "broke off".
+/// `ArrayBuffer.isView` reads an internal slot, which any realm's view has.
+fn chunk_bytes(value: JsValue) -> Option<js_sys::Uint8Array> {
+    if !js_sys::ArrayBuffer::is_view(&value) {
+        return None;
+    }
+    let view: js_sys::Uint8Array = value.unchecked_into();
+    Some(js_sys::Uint8Array::new_with_byte_offset_and_length(&view.buffer(), view.byte_offset(), view.byte_length()))
 }
 
 /// Drops a body that will not be read, so its download stops.

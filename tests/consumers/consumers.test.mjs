@@ -6,19 +6,27 @@
 //     a page doing `await init()`, validate, estimateCost and one
 //     Client.generate against the fake API, plus a module worker doing the
 //     same, in headless Chromium;
+//   Rollup 4 (node-resolve + import-meta-assets, the worker its own entry),
+//     and the same build without import-meta-assets, whose init() 404s;
+//   Parcel 2 (parcel build, and the parcel serve dev server; init() in an
+//     async function, as the dev server refuses a top-level await, which is
+//     checked too);
 //   a plain page with no bundler (the package folder served next to it);
 //   Node ESM, and Node CommonJS with --no-experimental-require-module (how
-//     Node 18 and Node < 20.19 load it).
+//     Node 18 and Node < 20.19 load it);
+//   Vitest 4 in its node and jsdom environments, each with and without
+//     `server.deps.inline: ['happyhorse']` (a test file importing the
+//     package, run by `vitest run`; it writes the check's answers to a file).
 // Every test asserts the answers (ok, 310 credits for 10 s at 1080p, the
 // job COMPLETED with the fake's video URL, onUpdate QUEUED … COMPLETED).
 //
 // Needs: scripts/build.sh (pkg/ and the fake), `npm ci` at the root
-// (playwright-core), and the bundlers: `npm ci --prefix tests/consumers`.
+// (playwright-core), and the bundlers and Vitest: `npm ci --prefix tests/consumers`.
 // Run: node --test tests/consumers/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -112,6 +120,19 @@ async function makeApp(name) {
   await npm(['install', tarball, '--offline', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error'], { cwd: dir });
   if (KEEP) console.log(`# ${name} app: ${dir}`);
   return dir;
+}
+
+/**
+ * Links tools of tests/consumers/node_modules into an app's node_modules,
+ * as the app's own devDependencies would be (its config or its test files
+ * import them by name).
+ */
+function linkTools(dir, names) {
+  for (const name of names) {
+    const link = path.join(dir, 'node_modules', name);
+    mkdirSync(path.dirname(link), { recursive: true });
+    symlinkSync(tool(name), link, 'dir');
+  }
 }
 
 // ---- the fake API and the browser ------------------------------------------
@@ -314,6 +335,74 @@ test('a plain page, no bundler (node_modules/happyhorse served next to it); page
   done();
 });
 
+test('Rollup 4 + @rollup/plugin-node-resolve + @web/rollup-plugin-import-meta-assets; page + module worker in Chromium', { timeout: 120_000 }, async () => {
+  const done = timed('rollup');
+  const dir = await makeApp('rollup');
+  linkTools(dir, ['@rollup/plugin-node-resolve', '@web/rollup-plugin-import-meta-assets']);
+  const rollup = (config) => node([tool('rollup/dist/bin/rollup'), '--config', config], { cwd: dir, timeoutMs: 60_000 });
+  await rollup('rollup.config.js');
+  const dist = path.join(dir, 'dist');
+  cpSync(path.join(dir, 'index.html'), path.join(dist, 'index.html'));
+  // One .wasm, emitted as an asset (the page and the worker share the chunk that loads it).
+  assert.equal(emittedWasm(dist).length, 1, `emitted: ${emittedWasm(dist)}`);
+  const r = await runBuilt(dist);
+  assertPageAndWorker(r, 'rollup');
+  assert.ok(r.wasm.every((w) => /\/assets\/happyhorse_bg-[\w-]+\.wasm application\/wasm$/.test(w)), r.wasm.join('\n'));
+  // Without the plugin the build passes but emits no .wasm: init() 404s.
+  await rollup('rollup.bare.config.js');
+  const bare = path.join(dir, 'dist-bare');
+  assert.deepEqual(emittedWasm(bare), []);
+  cpSync(path.join(dir, 'index.html'), path.join(bare, 'index.html'));
+  await assert.rejects(runBuilt(bare), /HTTP 404: \S+\/happyhorse_bg\.wasm/);
+  done();
+});
+
+let parcelApp;
+const getParcelApp = () => (parcelApp ??= makeApp('parcel'));
+// --no-autoinstall: Parcel would otherwise `npm install` a plugin it misses.
+const parcelArgs = (...args) => [tool('parcel/lib/bin.js'), ...args, '--no-autoinstall'];
+
+test('Parcel 2: parcel build (init() in an async function); page + module worker in Chromium', { timeout: 120_000 }, async () => {
+  const done = timed('parcel build');
+  const dir = await getParcelApp();
+  await node(parcelArgs('build', 'index.html', '--dist-dir', 'dist'), { cwd: dir, timeoutMs: 90_000 });
+  const dist = path.join(dir, 'dist');
+  // One .wasm (Parcel follows the glue's `new URL('happyhorse_bg.wasm', import.meta.url)`).
+  assert.equal(emittedWasm(dist).length, 1, `emitted: ${emittedWasm(dist)}`);
+  assertPageAndWorker(await runBuilt(dist), 'parcel build');
+  done();
+});
+
+test('Parcel 2: parcel serve (the dev server); page + module worker in Chromium, and a top-level await refused', { timeout: 120_000 }, async () => {
+  const done = timed('parcel dev');
+  const dir = await getParcelApp();
+  const port = await freePort();
+  const args = parcelArgs('serve', 'index.html', 'tla.html', '--dist-dir', 'dist-dev', '--host', '127.0.0.1', '--port', String(port));
+  const child = spawn(process.execPath, args, { cwd: dir, env: childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  try {
+    // Up once its first build is done ("Server running at …", then "Built in …").
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`parcel serve did not build in 60 s:\n${out}`)), 60_000);
+      const poll = setInterval(() => { if (out.includes(`127.0.0.1:${port}`) && /Built in/.test(out)) { clearInterval(poll); clearTimeout(timer); resolve(); } }, 50);
+      child.on('exit', (code) => { clearInterval(poll); clearTimeout(timer); reject(new Error(`parcel serve exited with ${code}:\n${out}`)); });
+    });
+    const r = await runPage(`http://127.0.0.1:${port}/index.html`);
+    assertPageAndWorker(r, 'parcel dev');
+    assert.ok(r.wasm.every((w) => w.startsWith(`http://127.0.0.1:${port}/happyhorse_bg.`)), r.wasm.join('\n'));
+    // The recipe's reason: the same import with a top-level `await init()`.
+    await assert.rejects(runPage(`http://127.0.0.1:${port}/tla.html`, { timeoutMs: 10_000 }), /SyntaxError: Unexpected reserved word/);
+    assert.doesNotMatch(out, /error|🚨/i, out);
+  } finally {
+    child.kill();
+    children.delete(child);
+  }
+  done();
+});
+
 let nodeApp;
 const getNodeApp = () => (nodeApp ??= makeApp('node'));
 
@@ -337,3 +426,34 @@ test('Node CommonJS with --no-experimental-require-module (as Node 18): require(
   assertCheck(result, 'Node CommonJS');
   done();
 });
+
+// ---- Vitest: the Node entry through Vite's module loading -------------------
+
+let vitestApp;
+// (Its test files import 'vitest'; Vitest loads jsdom from beside itself.)
+const getVitestApp = () => (vitestApp ??= makeApp('vitest').then((dir) => (linkTools(dir, ['vitest']), dir)));
+
+// Each environment with the recipe's `server.deps.inline: ['happyhorse']`
+// (Vite loads the package itself: every export used to come back
+// `undefined` there) and without it (Vitest's default: Node loads it).
+// The app's test files are *.spec.js, which `node --test` does not collect.
+for (const environment of ['node', 'jsdom']) {
+  for (const inline of [true, false]) {
+    const name = `Vitest 4, environment ${environment}, ${inline ? "server.deps.inline: ['happyhorse']" : 'the package externalized'}`;
+    test(`${name}: import from 'happyhorse'${environment === 'node' ? " and 'happyhorse/server'" : ''}`, { timeout: 60_000 }, async () => {
+      const done = timed(`vitest ${environment}${inline ? ' inline' : ''}`);
+      const dir = await getVitestApp();
+      const out = path.join(dir, `result-${environment}-${inline ? 'inline' : 'external'}.json`);
+      const config = inline ? 'vitest.config.js' : 'vitest.external.config.js';
+      await node([tool('vitest/vitest.mjs'), 'run', '--config', config, '--environment', environment, `src/${environment}.spec.js`], {
+        cwd: dir, timeoutMs: 45_000, env: { HH_FAKE_URL: fake.url, HH_RESULT: out },
+      });
+      const r = JSON.parse(readFileSync(out, 'utf8'));
+      assert.equal(r.environment, environment);
+      assert.equal(r.initType, 'function', 'the default export is init');
+      if (environment === 'node') assert.equal(r.createProxyType, 'function', "createProxy from 'happyhorse/server'");
+      assertCheck(r.result, name);
+      done();
+    });
+  }
+}
