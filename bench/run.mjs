@@ -2,7 +2,8 @@
 // of the page build (against 48 KB, and the 32 KB goal), of its synchronous
 // part alone (against 32 KB) and of the server build (no target), beside the
 // peers; validate() against zod 4 and the crossing's floor (validateFloor,
-// when its build exists); polling.
+// when its build exists); polling; and `await init()` in a Vite production
+// page (the page build, served by `vite preview`).
 import { execFileSync } from 'node:child_process';
 import { existsSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { measureSize } from './size.mjs';
 import { measureValidation } from './validate-speed.mjs';
 import { names } from './bodies.mjs';
 import { measurePolling, pollingSection } from './polling.mjs';
+import { measureInit, initSection } from './init-time.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
@@ -28,6 +30,8 @@ const commit = git(['rev-parse', '--short', 'HEAD']);
 const dirty = git(['status', '--porcelain', '--', 'src', 'Cargo.toml', 'Cargo.lock']);
 const source = commit ? `source ${commit}${dirty ? ' **with uncommitted changes in src/, Cargo.toml or Cargo.lock**' : ''}` : 'source: not a git checkout';
 const size = await measureSize(root);
+const init = await measureInit(root);
+const initLoad = os.loadavg()[0]; // the 1-minute load just after the init() loads
 const speed = await measureValidation(root);
 const load = os.loadavg()[0]; // the 1-minute load just after the speed run: timing tails follow it
 const polling = await measurePolling(root);
@@ -112,6 +116,9 @@ lines.push('');
 
 // 3. Polling, per progress curve (the table and verdicts: bench/polling.mjs)
 lines.push(...pollingSection(polling));
+
+// 4. init() in a Vite production page (the section: bench/init-time.mjs)
+lines.push(...initSection(init, initLoad));
 
 const md = lines.join('\n');
 writeFileSync(path.join(root, 'bench', 'RESULTS.md'), md + '\n');
