@@ -1,7 +1,15 @@
-// Size: our release build (--target web: the .wasm, the JS glue and its
-// snippets) raw and gzip -9, and the peers' clients bundled and minified by
-// esbuild for the browser, gzip -9. Sizes in bytes.
-import { readFileSync } from 'node:fs';
+// Size, raw and gzip -9, in bytes, of our three release builds (each the
+// .wasm, the JS glue and its snippets, as `builtSize` counts them):
+//   - the page build, pkg/ (`happyhorse`; scripts/build.sh);
+//   - the synchronous part alone: the page build without the job client and
+//     checkImage, bench/out/parts/sync (built by `bench/size-parts --keep
+//     bench/out/parts`, which bench/run runs; reported as missing when that
+//     build is absent or older than pkg/);
+//   - the server build, pkg/server/ (`happyhorse/server`; scripts/build.sh);
+// and the peers' clients bundled and minified by esbuild for the browser.
+// `builtSize` is also what tests/node/size-guard.test.mjs holds the page
+// build to, so the guard and the report count the same bytes.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 
@@ -13,7 +21,8 @@ const gz = (buf) => gzipSync(buf, { level: 9 }).length;
  * the `#[wasm_bindgen(module = ...)]` files wasm-bindgen copies into
  * snippets/), each served and gzipped as its own file. Snippets are taken
  * from the glue's imports, not the folder, which may hold leftovers.
- * Also used by bench/size-variants, so both count the same files.
+ * Also used by bench/size-variants, bench/size-parts and the size guard
+ * (tests/node/size-guard.test.mjs), so all of them count the same files.
  */
 export function builtSize(dir) {
   const wasm = readFileSync(path.join(dir, 'happyhorse_bg.wasm'));
@@ -30,9 +39,26 @@ export function builtSize(dir) {
   return s;
 }
 
+/**
+ * The synchronous part's build (bench/out/parts/sync): its sizes, or
+ * { missing: why } when there is none or it is older than pkg/ (a build of
+ * other source).
+ */
+function syncSize(root) {
+  const dir = path.join(root, 'bench', 'out', 'parts', 'sync');
+  const wasm = path.join(dir, 'happyhorse_bg.wasm');
+  if (!existsSync(wasm)) return { missing: 'no build in bench/out/parts/sync (bench/run builds it with `bench/size-parts --keep bench/out/parts`; see bench/out/size-parts.log)' };
+  if (statSync(wasm).mtimeMs < statSync(path.join(root, 'pkg', 'happyhorse_bg.wasm')).mtimeMs) {
+    return { missing: 'bench/out/parts/sync is older than pkg/ (a stale build of other source); rerun bench/run' };
+  }
+  return builtSize(dir);
+}
+
 export async function measureSize(root) {
   const { build } = await import('esbuild');
-  const ours = builtSize(path.join(root, 'pkg'));
+  const page = builtSize(path.join(root, 'pkg'));
+  const sync = syncSize(root);
+  const server = builtSize(path.join(root, 'pkg', 'server'));
   const peers = {
     '@fal-ai/client': 'import { fal } from "@fal-ai/client"; globalThis.x = fal;',
     replicate: 'import Replicate from "replicate"; globalThis.x = Replicate;',
@@ -49,5 +75,5 @@ export async function measureSize(root) {
     const version = JSON.parse(readFileSync(path.join(root, 'bench', 'node_modules', name, 'package.json'), 'utf8')).version;
     peerSizes[name] = { version, raw: code.length, gz: gz(code) };
   }
-  return { ours, peers: peerSizes };
+  return { page, sync, server, peers: peerSizes };
 }
