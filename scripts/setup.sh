@@ -28,6 +28,13 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+for component in clippy rustfmt; do
+  if ! rustup component list --installed | grep -q "^$component"; then
+    say "rustup component add $component"
+    rustup component add "$component"
+  fi
+done
+
 if ! command -v wasm-pack >/dev/null; then
   say "cargo install wasm-pack"
   cargo install wasm-pack --locked || cargo install wasm-pack

@@ -16,6 +16,12 @@ step() { printf '\n=== %s\n' "$*"; }
 step "setup"
 bash scripts/setup.sh --browser
 
+step "lints (cargo fmt --check; cargo clippy -D warnings, native with the server feature and wasm32 with and without it)"
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --features happyhorse/server -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown -- -D warnings
+cargo clippy --lib --target wasm32-unknown-unknown --features server -- -D warnings
+
 step "native tests (cargo test)"
 cargo test --workspace --features happyhorse/server
 
