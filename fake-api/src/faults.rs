@@ -33,7 +33,10 @@
 //! - `echo-key`: answer `status` (default 401) with
 //!   `{"error": "invalid API key: <the X-API-Key received>"}` and the same
 //!   text in an `x-debug` header — a client that quotes server text in its
-//!   errors leaks the key into logs.
+//!   errors leaks the key into logs. `form` spells the key another way a
+//!   reader could undo: `plain` (default), `upper`, `lower`, `percent`
+//!   (every byte `%XX`), `json-escape` (every character `\u00XX` in the JSON
+//!   text), `base64` or `base64url`.
 //!
 //! `huge` and `endless` are streamed (see `stream.rs`): the fake's memory
 //! stays flat whatever their size or duration.
@@ -69,11 +72,67 @@ pub enum Kind {
     },
     EchoKey {
         status: u16,
+        form: EchoForm,
     },
     /// A job answer about another job than the one asked for.
     WrongId,
     /// A COMPLETED job answer that names no video (and is not `expired`).
     NoUrl,
+}
+
+/// How `echo-key` spells the key it received.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EchoForm {
+    Plain,
+    Upper,
+    Lower,
+    Percent,
+    JsonEscape,
+    Base64,
+    Base64Url,
+}
+
+impl EchoForm {
+    fn parse(name: &str) -> Option<EchoForm> {
+        Some(match name {
+            "plain" => EchoForm::Plain,
+            "upper" => EchoForm::Upper,
+            "lower" => EchoForm::Lower,
+            "percent" => EchoForm::Percent,
+            "json-escape" => EchoForm::JsonEscape,
+            "base64" => EchoForm::Base64,
+            "base64url" => EchoForm::Base64Url,
+            _ => return None,
+        })
+    }
+
+    /// `key` spelled this way (JSON escapes are spelled out in the text,
+    /// so the body is written as is, not re-serialized).
+    pub fn spell(self, key: &str) -> String {
+        const STD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        const URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        let base64 = |alphabet: &[u8; 64]| {
+            let mut out = String::new();
+            for group in key.as_bytes().chunks(3) {
+                let n = group.iter().enumerate().fold(0u32, |n, (i, b)| n | (u32::from(*b) << (16 - 8 * i)));
+                for (k, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+                    if k <= group.len() {
+                        out.push(alphabet[((n >> shift) & 63) as usize] as char);
+                    }
+                }
+            }
+            out
+        };
+        match self {
+            EchoForm::Plain => key.to_string(),
+            EchoForm::Upper => key.to_uppercase(),
+            EchoForm::Lower => key.to_lowercase(),
+            EchoForm::Percent => key.bytes().map(|b| format!("%{b:02X}")).collect(),
+            EchoForm::JsonEscape => key.chars().map(|c| format!("\\u{:04x}", c as u32)).collect(),
+            EchoForm::Base64 => base64(STD),
+            EchoForm::Base64Url => base64(URL),
+        }
+    }
 }
 
 /// 160 MiB: far past any sane cap on a JSON answer.
@@ -134,6 +193,9 @@ pub fn parse(v: &Value) -> Result<Fault, String> {
                 .map_or(Some(401), Value::as_u64)
                 .filter(|s| (100..600).contains(s))
                 .ok_or("echo-key status must be a status code")? as u16,
+            form: v.get("form").map_or(Some("plain"), Value::as_str).and_then(EchoForm::parse).ok_or(
+                "echo-key form must be plain, upper, lower, percent, json-escape, base64 or base64url",
+            )?,
         },
         other => return Err(format!("unknown fault kind {other:?}")),
     };
@@ -212,8 +274,13 @@ mod tests {
         assert_eq!(kind(json!({"kind": "huge", "bytes": 2048, "chunked": true})), Ok(Kind::Huge { bytes: 2048, chunked: true }));
         assert_eq!(kind(json!({"kind": "endless"})), Ok(Kind::Endless { interval_ms: 100 }));
         assert_eq!(kind(json!({"kind": "endless", "intervalMs": 0})), Ok(Kind::Endless { interval_ms: 1 }));
-        assert_eq!(kind(json!({"kind": "echo-key"})), Ok(Kind::EchoKey { status: 401 }));
-        assert_eq!(kind(json!({"kind": "echo-key", "status": 403})), Ok(Kind::EchoKey { status: 403 }));
+        assert_eq!(kind(json!({"kind": "echo-key"})), Ok(Kind::EchoKey { status: 401, form: EchoForm::Plain }));
+        assert_eq!(kind(json!({"kind": "echo-key", "status": 403})), Ok(Kind::EchoKey { status: 403, form: EchoForm::Plain }));
+        assert_eq!(kind(json!({"kind": "echo-key", "form": "base64url"})), Ok(Kind::EchoKey { status: 401, form: EchoForm::Base64Url }));
+        assert!(kind(json!({"kind": "echo-key", "form": "rot13"})).is_err());
+        assert_eq!(EchoForm::Percent.spell("afk"), "%61%66%6B");
+        assert_eq!(EchoForm::JsonEscape.spell("a"), "\\u0061");
+        assert_eq!(EchoForm::Base64.spell("afk_k"), "YWZrX2s");
         assert!(kind(json!({"kind": "echo-key", "status": 42})).is_err());
         assert!(kind(json!({"kind": "echo-key", "status": "401"})).is_err());
         let f = parse(&json!({"route": "jobs", "kind": "huge", "count": 2})).unwrap();

@@ -280,9 +280,11 @@ impl Server {
             Some(Kind::Redirect { status, location }) => {
                 Some(Response::json(status, &json!({"error": "moved", "location": location})).header("Location", &location))
             }
-            Some(Kind::EchoKey { status }) => {
-                let text = format!("invalid API key: {}", req.header("x-api-key").unwrap_or(""));
-                Some(Response::json(status, &json!({ "error": text })).header("x-debug", &text))
+            Some(Kind::EchoKey { status, form }) => {
+                let text = format!("invalid API key: {}", form.spell(req.header("x-api-key").unwrap_or("")));
+                // Written as is: a JSON escape must reach the client as an escape.
+                let body = format!("{{\"error\":\"{}\"}}", text.replace('"', ""));
+                Some(Response::new(status, "application/json", body).header("x-debug", &text))
             }
             Some(Kind::Huge { bytes, chunked }) => {
                 streamed = Some(Streamed::Huge { prefix: huge_prefix(&req, route), bytes, chunked });

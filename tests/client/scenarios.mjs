@@ -68,6 +68,26 @@ export function assertNoSecret(e, secret = SECRET) {
   for (const [where, text] of errorTexts(e)) assert.ok(!String(text).includes(secret), `${where} shows ${secret}: ${text}`);
 }
 
+/**
+ * Whether `text` holds `secret` in any form a reader could undo: any case,
+ * percent-encoded, JSON `\u` escapes, base64 or base64url at any alignment.
+ */
+export function leaksKey(text, secret = SECRET) {
+  const low = secret.toLowerCase();
+  const forms = [text, text.replace(/%([0-9a-f]{2})/gi, (_, h) => String.fromCharCode(parseInt(h, 16))), text.replace(/\\u([0-9a-f]{4})/gi, (_, h) => String.fromCharCode(parseInt(h, 16)))];
+  for (const run of text.match(/[A-Za-z0-9+/_-]{8,}/g) ?? []) {
+    for (let skip = 0; skip < 4; skip++) {
+      let b64 = run.slice(skip).replace(/-/g, '+').replace(/_/g, '/');
+      if (b64.length % 4 === 1) b64 = b64.slice(0, -1);
+      try { forms.push(atob(b64.padEnd(Math.ceil(b64.length / 4) * 4, '='))); } catch { /* not base64 */ }
+    }
+  }
+  return forms.some((f) => f.toLowerCase().includes(low));
+}
+
+/** The forms the fake's `echo-key` fault spells the key in. */
+const ECHO_FORMS = ['plain', 'upper', 'lower', 'percent', 'json-escape', 'base64', 'base64url'];
+
 /** A 401 whose body and `x-debug` header quote the key the client sent. */
 export async function echoedKeyError(ctx, call = (c) => c.submit(HORSE)) {
   await ctx.fake.fault({ kind: 'echo-key' });
@@ -426,6 +446,17 @@ export const scenarios = {
       assertNoSecret(e);
     }
     assert.deepEqual((await ctx.fake.apiLog()).map((e) => e.status), [401, 401]);
+  },
+
+  async 'hostile: a server that echoes the key in any spelling never gets it into the error'(ctx) {
+    assert.ok(leaksKey(`x ${btoa('..' + SECRET)} y`) && leaksKey([...SECRET].map((c) => '%' + c.charCodeAt(0).toString(16).toUpperCase()).join('')), 'the detector finds what it must');
+    for (const form of ECHO_FORMS) {
+      for (const call of [(c) => c.submit(HORSE), (c) => c.getJob(ANY_UUID)]) {
+        await ctx.fake.fault({ kind: 'echo-key', form });
+        const e = await assert.rejects(call(hostile(ctx)), (e) => isHH(ctx, e, 'UNAUTHORIZED'));
+        for (const [where, text] of errorTexts(e)) assert.ok(!leaksKey(String(text)), `${form}: ${where} shows the key: ${text}`);
+      }
+    }
   },
 
   async 'hostile: a baseUrl with credentials is refused without echoing them'(ctx) {
