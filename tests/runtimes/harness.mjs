@@ -12,6 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startFake } from '../client/fake.mjs';
 import { fakeControl } from '../client/control.mjs';
+import { leaksKey } from '../client/scenarios.mjs';
 import { pkg } from '../node/load.mjs';
 
 export const here = path.dirname(fileURLToPath(import.meta.url));
@@ -293,6 +294,18 @@ export function proxyScenarios(ctx, { knownIssue = {} } = {}) {
       );
       assertKeyed(entry);
       assert.notEqual(entry.status, 401);
+    }
+  });
+
+  // Last: it leaves 401s in the upstream's log.
+  test('an upstream that echoes the key, in any spelling, gets none of it to the caller', async () => {
+    for (const form of ['plain', 'upper', 'lower', 'percent', 'json-escape', 'base64', 'base64url']) {
+      await ctx().fake.control.fault({ kind: 'echo-key', form });
+      const r = await fetch(`${ctx().base}/v2/jobs/0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c`);
+      assert.equal(r.status, 401, form);
+      const text = await r.text();
+      assert.ok(!leaksKey(text, KEY), `${form}: the body carries the key: ${text}`);
+      for (const [name, value] of r.headers) assert.ok(!leaksKey(value, KEY), `${form}: header ${name}: ${value}`);
     }
   });
 }
