@@ -193,9 +193,11 @@ pub fn parse(v: &Value) -> Result<Fault, String> {
                 .map_or(Some(401), Value::as_u64)
                 .filter(|s| (100..600).contains(s))
                 .ok_or("echo-key status must be a status code")? as u16,
-            form: v.get("form").map_or(Some("plain"), Value::as_str).and_then(EchoForm::parse).ok_or(
-                "echo-key form must be plain, upper, lower, percent, json-escape, base64 or base64url",
-            )?,
+            form: v
+                .get("form")
+                .map_or(Some("plain"), Value::as_str)
+                .and_then(EchoForm::parse)
+                .ok_or("echo-key form must be plain, upper, lower, percent, json-escape, base64 or base64url")?,
         },
         other => return Err(format!("unknown fault kind {other:?}")),
     };

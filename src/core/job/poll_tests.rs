@@ -606,3 +606,58 @@ fn non_finite_clock_still_gives_finite_delays() {
         assert!(d.is_finite() && (1_000.0..=60_000.0).contains(&d), "{d} at {now}");
     }
 }
+
+/// The whole job machine (not the schedule alone) waits for every curve's
+/// jobs on a virtual clock, each poll taking 300 ms to answer: what it
+/// sends and when keeps the schedule's promises end to end. The lag is from
+/// the job's end to the send of the poll that saw it.
+#[test]
+fn the_job_machine_keeps_the_promises_on_every_curve() {
+    use crate::core::job::client_options::parse_client_options;
+    use crate::core::job::exchange::{Answer, Reply};
+    use crate::core::job::machine::{Action, Input, Machine, Output, Task};
+    const ID: &str = "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c";
+    const LATENCY: f64 = 300.0;
+    let config = parse_client_options(&crate::core::value::Value::Object(Vec::new())).expect("defaults");
+    for curve in CURVES {
+        let jobs: Vec<SimJob> = family(curve, 7).into_iter().take(50).collect();
+        let (mut lags, mut requests, mut sdk_requests) = (Vec::new(), 0u32, 0u32);
+        for (i, job) in jobs.iter().enumerate() {
+            let mut rng = job_rng(curve, 7, i);
+            let mut machine = Machine::new(config.clone(), Task::Wait { job_id: ID.into(), wait: config.wait });
+            let (mut now, mut input, mut last_send) = (0.0, Input::Start, 0.0);
+            loop {
+                input = match machine.step(input, now, rng.next()) {
+                    Action::Send(_) => {
+                        requests += 1;
+                        last_send = now;
+                        let body = if now >= job.done_ms {
+                            format!(r#"{{"id":"{ID}","status":"COMPLETED","progress":100,"result":"https://cdn.example/v.mp4"}}"#)
+                        } else {
+                            let p = job.progress(now, &mut rng).map_or(String::from("null"), |p| p.to_string());
+                            format!(r#"{{"id":"{ID}","status":"PROCESSING","progress":{p}}}"#)
+                        };
+                        now += LATENCY;
+                        Input::Replied(Reply::Answer(Answer { status: 200, body: body.into_bytes(), ..Answer::default() }))
+                    }
+                    Action::Sleep(ms) => {
+                        now += ms;
+                        Input::Slept
+                    }
+                    Action::Update(_) => Input::Reported,
+                    Action::Done(Ok(Output::Job(done))) => {
+                        assert_eq!(done.status, "COMPLETED");
+                        break;
+                    }
+                    Action::Done(other) => panic!("{curve:?} job {i}: {other:?}"),
+                };
+                assert!(requests < 100_000, "runaway");
+            }
+            lags.push(last_send - job.done_ms);
+            sdk_requests += sdk(job).0;
+        }
+        let p95 = percentile(&lags, 0.95);
+        assert!(p95 <= 5_000.0, "{curve:?}: p95 lag {p95} ms");
+        assert!(requests < sdk_requests, "{curve:?}: {requests} requests, the SDK's loop {sdk_requests}");
+    }
+}
