@@ -25,7 +25,7 @@ function csv(text) {
 
 // First match wins: the most specific prefixes come first.
 const GROUPS = [
-  ['job machine (`core::job`: machine, poll schedule, retry, answers, replies)', /^happyhorse::core::job::/],
+  ['job machine (`core::job`: machine, poll schedule, retry, answers, replies; `core::redact`)', /^happyhorse::core::(job|redact)::/],
   ['I/O loop (`io`: drive, send, body, cancel)', /^happyhorse::io::/],
   ['job client exports (`wasm::client`, its async closure with the machine inlined)', /^happyhorse::wasm::client|^client_|Client/],
   ['checkImage (`wasm::image`, `core::image_probe`)', /^happyhorse::(wasm::image|core::image_probe)|^checkImage/],
