@@ -155,7 +155,8 @@ impl Error {
             redact_in(issue.message.to_mut(), secret);
             redact_in(issue.path.to_mut(), secret);
         }
-        if let Some(id) = &mut self.request_id {
+        let fields = &mut *self.0;
+        for id in [&mut fields.request_id, &mut fields.job_id].into_iter().flatten() {
             redact_in(id, secret);
         }
         if let Some(job) = &mut self.job {

@@ -63,8 +63,14 @@ impl Job {
 
     /// Replaces `secret` wherever the service's text could carry it.
     pub fn redact(&mut self, secret: &str) {
+        use crate::core::redact::redact_in;
+        redact_in(&mut self.job_id, secret);
+        redact_in(&mut self.status, secret);
+        for url in &mut self.video_urls {
+            redact_in(url, secret);
+        }
         if let Some(e) = &mut self.error {
-            crate::core::redact::redact_in(e, secret);
+            redact_in(e, secret);
         }
         redact_value(&mut self.raw, secret);
     }
@@ -100,6 +106,11 @@ pub fn parse_accepted(body: &Value) -> Result<Accepted, BadResponse> {
         return Err(BadResponse("the submit answer is not a JSON object"));
     }
     let job_id = non_empty_string(body.get("jobId")).ok_or(BadResponse("the submit answer has no jobId"))?;
+    // The id goes into the URL of every poll, sent with the key, and into
+    // errors for the caller to resume with: it must be the service's form.
+    if !crate::core::uuid::is_uuid(&job_id) {
+        return Err(BadResponse("the submit answer's jobId is not a UUID, as the service's ids are"));
+    }
     let status = non_empty_string(body.get("status")).unwrap_or_else(|| QUEUED.to_string());
     Ok(Accepted { job_id, status })
 }
@@ -211,8 +222,13 @@ mod tests {
         assert!(parse_job(&value(&json!({"status": "QUEUED"}))).is_err());
         assert!(parse_job(&value(&json!({"id": "x"}))).is_err());
         assert!(parse_accepted(&value(&json!({"status": "QUEUED"}))).is_err());
-        let a = parse_accepted(&value(&json!({"jobId": "j9"}))).unwrap();
-        assert_eq!((a.job_id.as_str(), a.status.as_str()), ("j9", "QUEUED"));
+        const ID: &str = "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c";
+        let a = parse_accepted(&value(&json!({ "jobId": ID }))).unwrap();
+        assert_eq!((a.job_id.as_str(), a.status.as_str()), (ID, "QUEUED"));
+        // The id becomes a URL path sent with the key: never anything else.
+        for bad in ["j9", "../../admin/delete?all=1#", "0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c/.."] {
+            assert!(parse_accepted(&value(&json!({ "jobId": bad }))).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -18,7 +18,7 @@
 use crate::core::error::{Error, ErrorCode};
 use crate::core::job::answer::{check_job, parse_accepted, parse_job, Accepted, Job, CANCELLED, COMPLETED, FAILED};
 use crate::core::job::client_options::{ClientConfig, WaitConfig};
-use crate::core::job::exchange::{aborted, Outgoing, Reply};
+use crate::core::job::exchange::{aborted, Incoming, Outgoing, Reply};
 use crate::core::job::poll::{PollConfig, PollSchedule};
 use crate::core::request::{assemble, service_headers};
 use crate::core::spec::JOBS_PATH;
@@ -185,12 +185,25 @@ impl Machine {
         match &mut self.phase {
             Phase::Finished => Action::Done(Err(aborted())),
             Phase::Submitting { http, key, retries, then_wait } => {
+                // The exchange's failures follow the retry policy; an answer
+                // that came but cannot be read is final (sending the same
+                // request again would get the same answer).
                 let result = match input {
                     Input::Start | Input::Slept | Input::Reported => return Action::Send(http.clone()),
                     Input::Aborted => Err(aborted()),
-                    Input::Replied(reply) => reply.judge(http.timeout_ms, now).and_then(|answer| {
+                    Input::Replied(reply) => reply.judge(http.timeout_ms, now).map(|answer| {
                         parse_accepted(&answer.body).map_err(|e| Error::bad_response(e.0, Some(answer.status), answer.request_id))
                     }),
+                };
+                let result = match result {
+                    Ok(read) => read,
+                    Err(e) => match config.retry.delay(*retries, &e, random) {
+                        Some(delay) => {
+                            *retries += 1;
+                            return Action::Sleep(delay);
+                        }
+                        None => Err(e),
+                    },
                 };
                 match result {
                     Ok(accepted) => match then_wait {
@@ -204,34 +217,31 @@ impl Machine {
                             Action::Update(first)
                         }
                     },
-                    Err(e) => match config.retry.delay(*retries, &e, random) {
-                        Some(delay) => {
-                            *retries += 1;
-                            Action::Sleep(delay)
-                        }
-                        None => {
-                            let mut e = e;
-                            e.idempotency_key = Some(key.clone());
-                            Action::Done(Err(e))
-                        }
-                    },
+                    Err(mut e) => {
+                        e.idempotency_key = Some(key.clone());
+                        Action::Done(Err(e))
+                    }
                 }
             }
             Phase::Getting { http, job_id, retries } => {
                 let result = match input {
                     Input::Start | Input::Slept | Input::Reported => return Action::Send(http.clone()),
                     Input::Aborted => Err(aborted()),
-                    Input::Replied(reply) => read_job(reply, http.timeout_ms, now, job_id),
+                    Input::Replied(reply) => reply.judge(http.timeout_ms, now).map(|answer| read_job(answer, job_id)),
                 };
-                match result {
-                    Ok(job) => Action::Done(Ok(Output::Job(job))),
+                let result = match result {
+                    Ok(read) => read,
                     Err(e) => match config.retry.delay(*retries, &e, random) {
                         Some(delay) => {
                             *retries += 1;
-                            Action::Sleep(delay)
+                            return Action::Sleep(delay);
                         }
-                        None => Action::Done(Err(e.with_job_id(job_id))),
+                        None => Err(e),
                     },
+                };
+                match result {
+                    Ok(job) => Action::Done(Ok(Output::Job(job))),
+                    Err(e) => Action::Done(Err(e.with_job_id(job_id))),
                 }
             }
             Phase::Waiting(wait) => wait.advance(config, input, now, random),
@@ -250,10 +260,9 @@ fn poll_request(config: &ClientConfig, job_id: &str, timeout_ms: f64) -> Outgoin
     }
 }
 
-/// A job from a poll's reply: an answer about the job asked for, or the
-/// error (carrying the refused job, when it was one).
-fn read_job(reply: Reply, timeout_ms: f64, now: f64, job_id: &str) -> Result<Job, Error> {
-    let answer = reply.judge(timeout_ms, now)?;
+/// A job from a poll's answer: one about the job asked for, or the error
+/// (carrying the refused job, when it was one).
+fn read_job(answer: Incoming, job_id: &str) -> Result<Job, Error> {
     let job = parse_job(&answer.body).map_err(|e| Error::bad_response(e.0, Some(answer.status), answer.request_id.clone()))?;
     match check_job(&job, job_id) {
         Ok(()) => Ok(job),
@@ -339,7 +348,7 @@ impl Wait {
                 }
             },
             Input::Replied(Reply::TimedOut) if self.cut_by_deadline => self.timed_out(),
-            Input::Replied(reply) => match read_job(reply, self.poll.timeout_ms, now, &self.job_id) {
+            Input::Replied(reply) => match reply.judge(self.poll.timeout_ms, now).and_then(|answer| read_job(answer, &self.job_id)) {
                 Ok(job) => self.observe(job, now, random),
                 Err(e) => self.failed(config, e, now, random),
             },
@@ -405,6 +414,9 @@ impl Wait {
                 self.after_failure = Some(delay.min(self.poll_config.max_gap_ms))
             }
             Some(delay) => self.after_failure = Some(delay),
+            // No Retry-After, only the backoff outlasts the wait: wait it out
+            // to the deadline and end with TIMEOUT, the code a caller resumes on.
+            None if e.retry_after_ms.is_none() => self.after_failure = Some((self.deadline - self.sent).max(0.0)),
             None => return self.end(e),
         }
         self.next_poll(now, random)

@@ -356,3 +356,34 @@ fn linear_jobs_are_seen_within_5s_in_about_a_dozen_requests() {
     assert!(p95 <= 5_000.0, "p95 lag {p95}");
     assert!(per_job <= 12.5, "{per_job} requests per job");
 }
+
+#[test]
+fn a_failure_whose_backoff_passes_the_deadline_waits_it_out_and_ends_with_timeout() {
+    // A 3 s wait, the first poll at 2 s answered 503: the backoff would pass
+    // the deadline, so the wait ends at the deadline with TIMEOUT (what a
+    // caller resumes on), not at once with SERVER_ERROR.
+    let run = drive(waiting(json!({ "waitTimeoutMs": 3_000 })), 10.0, None, |_, _| reply(503, json!({ "error": "busy" })));
+    let e = run.result.unwrap_err();
+    assert_eq!((e.code, e.job_id.as_deref(), run.ended), (ErrorCode::Timeout, Some(JOB), T0 + 3_000.0));
+}
+
+#[test]
+fn a_submit_answer_that_is_not_a_uuid_is_refused_with_the_key_and_never_polled() {
+    let config = config(json!({ "apiKey": KEY }));
+    let wait = config.wait;
+    let task = Task::Submit { body: body(), idempotency_key: String::from("key-1"), then_wait: Some(wait) };
+    let run = drive(Machine::new(config, task), 10.0, None, |_, _| reply(202, json!({ "jobId": "../../admin/delete?all=1#" })));
+    let e = run.result.unwrap_err();
+    assert_eq!((e.code, e.idempotency_key.as_deref(), run.sent.len()), (ErrorCode::BadResponse, Some("key-1"), 1));
+}
+
+#[test]
+fn a_key_echoed_in_any_field_of_the_job_is_masked_in_the_error() {
+    let other = json!({ "id": KEY, "status": KEY, "result": { "videoUrl": format!("https://x.example/{KEY}") } });
+    let run = drive(waiting(json!({ "apiKey": KEY })), 10.0, None, |_, _| reply(200, other.clone()));
+    let e = run.result.unwrap_err();
+    let job = e.job.as_deref().unwrap();
+    assert_eq!((job.job_id.as_str(), job.status.as_str()), ("***", "***"));
+    assert_eq!(job.video_urls, ["https://x.example/***"]);
+    assert!(!format!("{e:?}").contains(KEY));
+}

@@ -89,7 +89,8 @@ pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
                 whole = whole * 10.0 + f64::from(b - b'0');
             }
         }
-        return Some((whole + frac) * 1000.0);
+        // 400 digits make Infinity: no use as a wait, and `null` in JSON.
+        return Some((whole + frac) * 1000.0).filter(|ms| ms.is_finite());
     }
     crate::core::date::http_date_ms(v).map(|t| (t - now_ms).max(0.0))
 }
