@@ -34,5 +34,5 @@ wasm-pack test --node
 step "wasm boundary suite in headless Chromium"
 wasm-pack test --headless --chrome --chromedriver /usr/bin/chromedriver
 
-step "Node, hostile inputs, client (Node + Chromium + Worker), proxy, runtimes (workerd, Deno, Express, Next.js), bundler and test-runner consumers (Vite, webpack, esbuild, Rollup, Parcel, plain page, Node, Vitest) and page tests (node --test)"
-node --test --test-concurrency=1 tests/node/ tests/hostile/ tests/client/ tests/proxy/ tests/runtimes/ tests/consumers/ tests/page/
+step "Node, hostile inputs, hostile servers and runtimes (with a GC every 200 ms), client (Node + Chromium + Worker), proxy, runtimes (workerd, Deno, Express, Next.js), bundler and test-runner consumers (Vite, webpack, esbuild, Rollup, Parcel, plain page, Node, Vitest) and page tests (node --test)"
+node --expose-gc --test --test-concurrency=1 tests/node/ tests/hostile/ tests/hostile-io/ tests/client/ tests/proxy/ tests/runtimes/ tests/consumers/ tests/page/

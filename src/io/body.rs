@@ -30,15 +30,14 @@ pub(crate) enum Body {
 }
 
 /// Reads a body stream (a response's, or an incoming request's) up to
-/// `limit` bytes; a `Content-Length` over the limit is refused before a
-/// byte is read.
+/// `limit` bytes; a declared length (`Content-Length`) over the limit is
+/// refused before a byte is read.
 pub(crate) async fn read_stream(
     stream: Option<web_sys::ReadableStream>,
-    headers: &web_sys::Headers,
+    declared: Option<u64>,
     limit: usize,
     mut cancel: Option<&mut Cancel>,
 ) -> Body {
-    let declared = headers.get("content-length").ok().flatten().and_then(|v| v.trim().parse::<u64>().ok());
     if declared.is_some_and(|n| n > limit as u64) {
         if let Some(stream) = &stream {
             settle(stream.cancel());
@@ -97,8 +96,8 @@ fn chunk_bytes(value: JsValue) -> Option<js_sys::Uint8Array> {
 }
 
 /// Drops a body that will not be read, so its download stops.
-pub(crate) fn cancel_body(response: &web_sys::Response) {
-    if let Some(stream) = response.body() {
+pub(crate) fn cancel_stream(stream: Option<&web_sys::ReadableStream>) {
+    if let Some(stream) = stream {
         settle(stream.cancel());
     }
 }

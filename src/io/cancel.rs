@@ -20,6 +20,13 @@ use web_sys::{AbortController, AbortSignal};
 
 use super::clock::{clear_timeout, timer};
 
+/// Whether the caller's `signal` has aborted. Read through the guard: a
+/// caller's object may only look like an `AbortSignal` (its getter then
+/// throws), and a throw must not unwind through wasm.
+pub(crate) fn is_aborted(signal: &AbortSignal) -> bool {
+    crate::wasm::guard::get(signal, &JsValue::from_str("aborted")).is_ok_and(|v| v.is_truthy())
+}
+
 /// Why a cancelled operation ended.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Why {
@@ -48,6 +55,11 @@ impl Cancel {
     /// A controller aborted by `caller` (at once if it already is) or after
     /// `ms`. `None` where `AbortController` does not exist.
     pub(crate) fn arm(caller: Option<&AbortSignal>, ms: f64) -> Option<Cancel> {
+        // Checked first: a constructor that is missing would throw, and a
+        // caught throw costs an externref slot for good.
+        if !crate::wasm::guard::get(&js_sys::global(), &JsValue::from_str("AbortController")).is_ok_and(|c| c.is_function()) {
+            return None;
+        }
         let controller = AbortController::new().ok()?;
         let abort: js_sys::Function = js_sys::Reflect::get(&controller, &JsValue::from_str("abort")).ok()?.dyn_into().ok()?;
         let abort = abort.bind0(&controller);
@@ -56,10 +68,10 @@ impl Cancel {
         let fired = js_sys::Promise::new(&mut |resolve, _| slot = Some(resolve));
         let resolve = slot?;
         signal.add_event_listener_with_callback("abort", &resolve).ok()?;
-        let timer = timer(&abort, ms);
+        let timer = timer(&abort, ms)?;
         if let Some(caller) = caller {
             let _ = caller.add_event_listener_with_callback("abort", &abort);
-            if caller.aborted() {
+            if is_aborted(caller) {
                 let _ = abort.call0(&JsValue::UNDEFINED);
             }
         }
@@ -77,7 +89,7 @@ impl Cancel {
     }
 
     pub(crate) fn why(&self) -> Why {
-        if self.caller.as_ref().is_some_and(AbortSignal::aborted) {
+        if self.caller.as_ref().is_some_and(is_aborted) {
             Why::Aborted
         } else {
             Why::TimedOut

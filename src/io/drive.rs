@@ -29,7 +29,10 @@ pub(crate) async fn drive(
                     Why::TimedOut => Input::Slept,
                     Why::Aborted => Input::Aborted,
                 },
-                None => Input::Aborted,
+                // No timers or AbortController here: every request fails
+                // the same way (NETWORK), and the machine's retries and
+                // poll failures are bounded, so not sleeping ends the call.
+                None => Input::Slept,
             },
             Action::Update(job) => {
                 on_update(&job);

@@ -60,7 +60,10 @@ fn read_call_options(options: Option<&JsValue>) -> Result<CallOptions, Error> {
         }
         match at {
             0 => {
-                let signal = js.dyn_into::<AbortSignal>().map_err(|_| {
+                // A real AbortSignal: `instanceof` alone passes an object
+                // that only has its prototype, whose getters then throw.
+                let genuine = super::guard::get(&js, &JsValue::from_str("aborted")).is_ok_and(|a| a.as_bool().is_some());
+                let signal = js.dyn_into::<AbortSignal>().ok().filter(|_| genuine).ok_or_else(|| {
                     bad_argument(
                         "options.signal",
                         IssueCode::InvalidOption,

@@ -37,7 +37,7 @@ async fn image_size(url: &str) -> Option<(u32, u32)> {
     let (resolve, reject) = slot?;
     img.set_onload(Some(&resolve));
     img.set_onerror(Some(&reject));
-    let timer = timer(&reject, TIMEOUT_MS);
+    let timer = timer(&reject, TIMEOUT_MS)?;
     img.set_src(url);
     let loaded = JsFuture::from(promise).await.is_ok();
     clear_timeout(&timer);

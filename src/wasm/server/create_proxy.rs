@@ -205,6 +205,11 @@ async fn answer(
     out
 }
 
+/// The request's `Content-Length`, when it has a readable one.
+fn declared_length(headers: &web_sys::Headers) -> Option<u64> {
+    headers.get("content-length").ok().flatten().and_then(|v| v.trim().parse().ok())
+}
+
 /// Checks and forwards one of the two routes.
 async fn pass(
     config: &ProxyConfig,
@@ -219,7 +224,7 @@ async fn pass(
         let Some(mut cancel) = Cancel::arm(None, config.body_timeout_ms) else {
             return Answer::refusal(Refusal::new(500, "AbortController is not available"));
         };
-        let bytes = match read_stream(request.body(), headers, config.max_body_bytes, Some(&mut cancel)).await {
+        let bytes = match read_stream(request.body(), declared_length(headers), config.max_body_bytes, Some(&mut cancel)).await {
             Body::Complete(bytes) => bytes,
             Body::Over(_) => return Answer::refusal(Refusal::new(413, "the request body is too large")),
             Body::Failed if cancel.fired() => return Answer::refusal(Refusal::new(408, "the request body did not arrive in time")),
