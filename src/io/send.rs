@@ -5,8 +5,8 @@
 //! come from the service), under a [`Cancel`] for the caller's signal and
 //! the request's timeout; the body is read up to `MAX_BODY_BYTES`.
 //!
-//! The request is built, sent and its answer read through `fetch.js`, whose
-//! calls never throw: `fetch` may be a caller's replacement, and a throw
+//! The request is built, sent and its answer read through `wasm/guard.js`,
+//! whose calls never throw: `fetch` may be a caller's replacement, and a throw
 //! through wasm would corrupt the module. Not gloo-net: it cost the page
 //! build 4.3 KB gzipped for what is here a dozen lines (the measurement is
 //! in Cargo.toml).
@@ -20,7 +20,7 @@ use web_sys::AbortSignal;
 use super::body::{cancel_stream, read_stream, Body};
 use super::cancel::{Cancel, Why};
 
-#[wasm_bindgen(module = "/src/io/fetch.js")]
+#[wasm_bindgen(module = "/src/wasm/guard.js")]
 extern "C" {
     /// `new Request(url, init)`, or the error that stopped it.
     fn request(url: &str, method: &str, headers: &js_sys::Array, body: &JsValue, signal: &AbortSignal, exact: bool) -> JsValue;

@@ -1,6 +1,6 @@
 // Nothing a caller hands the client may throw through wasm: each case must
 // settle (reject with a HappyHorseError) and raise no uncaught exception.
-// Review found, and these check fixed (src/io/fetch.js, the guarded reads in
+// Review found, and these check fixed (src/wasm/guard.js's request, send and parts, the guarded reads in
 // src/io/cancel.rs and src/wasm/client.rs): a fetch replacement that throws
 // synchronously or returns a non-promise, a Response whose getters throw,
 // and a signal that passes `instanceof AbortSignal` but is not one (or whose
