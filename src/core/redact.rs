@@ -17,14 +17,7 @@ const MASK: &[u8] = b"***";
 /// Base64 runs shorter than this are not looked for: too likely by chance.
 const MIN_BASE64: usize = 8;
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
+use crate::core::text::hex_digit as hex;
 
 /// The byte a spelling at the start of `at` stands for, and its length: the
 /// byte itself, `%HH` or `\u00HH`.

@@ -3,6 +3,8 @@
 //! `wasm/server/verify_webhook.rs`): the provider signs the raw body with HMAC-SHA256,
 //! keyed with the 32 bytes of SHA-256(API key).
 
+use crate::core::text::hex_digit;
+
 /// The MAC bytes of `sha256=<hex>` or bare `<hex>` (any case); `None` when
 /// it is not 64 hex digits.
 pub fn parse_signature(header: &str) -> Option<[u8; 32]> {
@@ -17,18 +19,9 @@ pub fn parse_signature(header: &str) -> Option<[u8; 32]> {
     }
     let mut out = [0u8; 32];
     for (i, pair) in bytes.chunks_exact(2).enumerate() {
-        out[i] = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        out[i] = (hex_digit(pair[0])? << 4) | hex_digit(pair[1])?;
     }
     Some(out)
-}
-
-fn nibble(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
 }
 
 /// Equality whose running time does not depend on where the inputs differ.

@@ -195,15 +195,9 @@ impl Machine {
                         parse_accepted(&answer.body).map_err(|e| Error::bad_response(e.0, Some(answer.status), answer.request_id))
                     }),
                 };
-                let result = match result {
+                let result = match retry(config, retries, result, random) {
                     Ok(read) => read,
-                    Err(e) => match config.retry.delay(*retries, &e, random) {
-                        Some(delay) => {
-                            *retries += 1;
-                            return Action::Sleep(delay);
-                        }
-                        None => Err(e),
-                    },
+                    Err(delay) => return Action::Sleep(delay),
                 };
                 match result {
                     Ok(accepted) => match then_wait {
@@ -229,15 +223,9 @@ impl Machine {
                     Input::Aborted => Err(aborted()),
                     Input::Replied(reply) => reply.judge(http.timeout_ms, now).map(|answer| read_job(answer, job_id)),
                 };
-                let result = match result {
+                let result = match retry(config, retries, result, random) {
                     Ok(read) => read,
-                    Err(e) => match config.retry.delay(*retries, &e, random) {
-                        Some(delay) => {
-                            *retries += 1;
-                            return Action::Sleep(delay);
-                        }
-                        None => Err(e),
-                    },
+                    Err(delay) => return Action::Sleep(delay),
                 };
                 match result {
                     Ok(job) => Action::Done(Ok(Output::Job(job))),
@@ -246,6 +234,28 @@ impl Machine {
             }
             Phase::Waiting(wait) => wait.advance(config, input, now, random),
         }
+    }
+}
+
+/// The retry policy on one exchange of a submit or a get: `judged` is the
+/// exchange's outcome (`Err`: it failed; `Ok`: an answer came, read or not).
+/// A failure the policy retries becomes `Err(delay)`, the sleep before the
+/// next attempt; anything else is the call's result.
+fn retry<T>(
+    config: &ClientConfig,
+    retries: &mut u32,
+    judged: Result<Result<T, Error>, Error>,
+    random: f64,
+) -> Result<Result<T, Error>, f64> {
+    match judged {
+        Ok(read) => Ok(read),
+        Err(e) => match config.retry.delay(*retries, &e, random) {
+            Some(delay) => {
+                *retries += 1;
+                Err(delay)
+            }
+            None => Ok(Err(e)),
+        },
     }
 }
 
