@@ -8,7 +8,7 @@
 //! timer here holds the controller strongly, and the race does not depend on
 //! fetch at all.)
 //!
-//! No Rust closure is involved: the timer and the caller's signal call the
+//! No wasm-bindgen `Closure` is made: the timer and the caller's signal call the
 //! controller's own `abort`, bound to it.
 
 use std::future::{poll_fn, Future};
