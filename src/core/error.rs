@@ -9,8 +9,10 @@ use crate::core::redact::redact_in;
 use crate::core::text::{cat, num, Text};
 use crate::core::value::Value;
 
-/// The `code` of a `HappyHorseError`.
+/// The `code` of a `HappyHorseError`. New codes may come in a minor release,
+/// so a `match` outside this crate needs a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ErrorCode {
     InvalidRequest,
     Unauthorized,
@@ -86,6 +88,15 @@ pub struct Fields {
     /// it instead of making a second one.
     pub idempotency_key: Option<String>,
 }
+
+/// `CODE: message`, for native users' logs (the wasm build never formats).
+impl core::fmt::Display for Error {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{}: {}", self.code.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Error {}
 
 impl core::ops::Deref for Error {
     type Target = Fields;
@@ -277,6 +288,12 @@ mod tests {
     }
     use crate::core::testing::value;
     use serde_json::json;
+
+    #[test]
+    fn an_error_is_a_std_error_that_displays_its_code_and_message() {
+        let e: Box<dyn std::error::Error> = Box::new(Error::new(ErrorCode::Timeout, "no answer"));
+        assert_eq!(e.to_string(), "TIMEOUT: no answer");
+    }
 
     #[test]
     fn statuses_map_to_contract_codes() {

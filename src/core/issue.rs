@@ -4,8 +4,10 @@
 use crate::core::text::Text;
 
 /// Every finding's stable identifier. The string form (`as_str`) is the
-/// public `code`; renaming one is a breaking change.
+/// public `code`; renaming one is a breaking change. New codes may come in a
+/// minor release, so a `match` outside this crate needs a `_` arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IssueCode {
     // Errors: the service would reject the request, or could never do it.
     NotAnObject,
