@@ -408,10 +408,6 @@ pub fn has_duplicate_keys(v: &Value) -> bool {
     }
 }
 
-/// Request headers forwarded upstream (besides `X-API-Key`, which the proxy
-/// sets): everything else — cookies, the caller's own `X-API-Key`,
-/// hop-by-hop headers — is dropped.
-pub const FORWARDED_REQUEST_HEADERS: &[&str] = &["idempotency-key", "accept"];
 /// Response headers passed back to the caller.
 pub const PASSED_BACK_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id"];
 

@@ -7,9 +7,9 @@
 
 use crate::core::value::Value;
 
-/// The job states the service documents.
+/// The job states the package acts on (the service also reports PROCESSING,
+/// which, like any status it adds later, passes through as it is).
 pub const QUEUED: &str = "QUEUED";
-pub const PROCESSING: &str = "PROCESSING";
 pub const COMPLETED: &str = "COMPLETED";
 pub const FAILED: &str = "FAILED";
 pub const CANCELLED: &str = "CANCELLED";
