@@ -38,12 +38,25 @@ export interface VideoRequest {
   webhookEvents?: WebhookEvent[];
 }
 
+/** Every issue code (the npm README's table says what each means). Held
+ *  equal to the Rust enum `IssueCode` by tests/dts_codes.rs. */
+export type IssueCode =
+  | "NOT_AN_OBJECT" | "WRONG_TYPE" | "UNKNOWN_FIELD" | "PROMPT_MISSING"
+  | "PROMPT_EMPTY" | "PROMPT_TOO_LONG" | "UNSUPPORTED_MODEL" | "TOO_MANY_IMAGES"
+  | "IMAGE_NOT_URL" | "IMAGE_LOCAL_FILE" | "INVALID_RESOLUTION" | "INVALID_ASPECT_RATIO"
+  | "INVALID_DURATION" | "INVALID_SEED" | "INVALID_WEBHOOK_URL" | "INVALID_WEBHOOK_EVENT"
+  | "WEBHOOK_EVENTS_EMPTY" | "IMAGE_REFERENCE_OUT_OF_RANGE" | "IMAGE_REFERENCE_WITHOUT_IMAGES" | "IDEMPOTENCY_KEY_TOO_LONG"
+  | "INVALID_OPTION" | "INVALID_JOB_ID" | "SERVER_REJECTED" | "ASPECT_RATIO_IGNORED"
+  | "IMAGE_NOT_REFERENCED" | "IMAGE_REFERENCE_NEAR_MISS" | "DUPLICATE_IMAGE" | "IMAGE_NOT_HTTPS"
+  | "IMAGE_UNREACHABLE" | "WEBHOOK_NOT_HTTPS" | "WEBHOOK_UNREACHABLE" | "WEBHOOK_EVENTS_WITHOUT_URL"
+  | "IMAGE_UNREADABLE" | "IMAGE_UNSUPPORTED_FORMAT" | "IMAGE_FORMAT_UNVERIFIED" | "IMAGE_TOO_SMALL";
+
 /** One finding of a check. */
 export interface Issue {
   /** Field path: "" for the request itself, "prompt", "happyhorse11Params.images[3]". */
   path: string;
-  /** Stable code, e.g. "TOO_MANY_IMAGES" (see the README's table). */
-  code: string;
+  /** Stable code, e.g. "TOO_MANY_IMAGES". */
+  code: IssueCode;
   /** A sentence for people. */
   message: string;
 }
@@ -203,6 +216,8 @@ export interface ImageCheck {
   warnings: Issue[];
 }
 
+/** Every `HappyHorseError.code`. Held equal to the Rust enum `ErrorCode` by
+ *  tests/dts_codes.rs. */
 export type ErrorCode =
   | "INVALID_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "INSUFFICIENT_CREDITS"
   | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "SERVER_ERROR" | "NETWORK"

@@ -73,3 +73,41 @@ export async function run(): Promise<number> {
   const out = spawnSync(process.execPath, args, { encoding: 'utf8' });
   assert.equal(out.status, 0, out.stdout + out.stderr);
 });
+
+test('IssueCode is a union a strict switch checks: an exhaustive switch compiles, a misspelt code does not', () => {
+  const dts = readFileSync(path.join(root, 'pkg', 'happyhorse.d.ts'), 'utf8');
+  const union = dts.slice(dts.indexOf('export type IssueCode ='));
+  const codes = [...union.slice(0, union.indexOf(';')).matchAll(/"([A-Z_]+)"/g)].map((m) => m[1]);
+  assert.ok(codes.length > 30, codes.join(' '));
+  const entry = path.join(root, 'pkg', 'happyhorse.js').replaceAll('\\', '/');
+  const compile = (body) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'hh-codes-'));
+    const file = path.join(dir, 'codes.ts');
+    writeFileSync(file, `import { validate, type IssueCode } from '${entry}';\n${body}\n`);
+    const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    return spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', 'false', '--lib', 'es2022,dom', '--target', 'es2022', '--module', 'es2022', '--moduleResolution', 'bundler', file], { encoding: 'utf8' });
+  };
+  const cases = codes.map((c) => `    case '${c}': return 1;`).join('\n');
+  const exhaustive = compile(`export function level(code: IssueCode): number {\n  switch (code) {\n${cases}\n    default: { const unreachable: never = code; return unreachable; }\n  }\n}\nexport const first: IssueCode | undefined = validate({}).errors[0]?.code;`);
+  assert.equal(exhaustive.status, 0, exhaustive.stdout + exhaustive.stderr);
+  const misspelt = compile(`export function isMissing(code: IssueCode): boolean {\n  switch (code) {\n    case 'NO_SUCH_CODE': return true;\n    default: return false;\n  }\n}`);
+  assert.notEqual(misspelt.status, 0, 'a code that does not exist compiled');
+  assert.match(misspelt.stdout + misspelt.stderr, /NO_SUCH_CODE/);
+  const partial = compile(`export function level(code: IssueCode): number {\n  switch (code) {\n    case 'TOO_MANY_IMAGES': return 1;\n    default: { const unreachable: never = code; return unreachable; }\n  }\n}`);
+  assert.notEqual(partial.status, 0, 'a switch missing codes passed the never check');
+});
+
+test("the shipped README's TypeScript quick start compiles as written (strict)", () => {
+  const readme = readFileSync(path.join(root, 'npm', 'README.md'), 'utf8');
+  const quick = readme.slice(readme.indexOf('## Quick start'));
+  const code = quick.slice(quick.indexOf('```ts\n') + 6, quick.indexOf('\n```', quick.indexOf('```ts\n')));
+  assert.match(code, /from 'happyhorse'/);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'hh-quick-'));
+  const file = path.join(dir, 'quick.ts');
+  const entry = path.join(root, 'pkg', 'happyhorse.js').replaceAll('\\', '/');
+  // The page's own <video>, which the snippet assumes.
+  writeFileSync(file, `declare const video: HTMLVideoElement;\n${code.replace("from 'happyhorse'", `from '${entry}'`)}\nexport {};\n`);
+  const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  const out = spawnSync(process.execPath, [tsc, '--noEmit', '--strict', '--skipLibCheck', 'false', '--lib', 'es2022,dom', '--target', 'es2022', '--module', 'es2022', '--moduleResolution', 'bundler', file], { encoding: 'utf8' });
+  assert.equal(out.status, 0, out.stdout + out.stderr);
+});
