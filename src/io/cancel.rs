@@ -1,6 +1,9 @@
-//! Aborting, wired in one place. Every request and every sleep runs under a
-//! [`Cancel`]: one `AbortController` that the caller's signal and a timer
-//! both abort. `fetch` is handed its signal, so the download stops; and
+//! Aborting, wired in one place. Every request, every sleep, and (on the
+//! server) every hook call and request-body read runs under a [`Cancel`]:
+//! one `AbortController` that the caller's signal and a timer both abort.
+//! Where there is no `AbortController` or `setTimeout`, there is no
+//! `Cancel` (callers answer `NETWORK`); the caller's signal is read through
+//! the guard, since it may only look like an `AbortSignal`. `fetch` is handed its signal, so the download stops; and
 //! every await is raced against it ([`Cancel::race`]), so the call ends on
 //! time even when a runtime drops the link from a signal to the fetch it was
 //! given. (Node 20's fetch follows a `Request`'s signal through a weak

@@ -1,7 +1,9 @@
 //! The server half's policy (`createProxy`): what a request from a page may
 //! reach upstream with the owner's key, and what it gets instead. Pure: the
-//! wasm layer feeds it the method, path, `Origin` and body, and carries out
-//! its answer.
+//! wasm layer feeds it the method, path, `Host`, `Origin` and body (and
+//! whether node:http took the connection on loopback), and carries out its
+//! answer. It also owns the options' checks and defaults, the time limits
+//! among them.
 //!
 //! Only two routes ever reach the service: `POST {basePath}/v2/videos/generate`
 //! (after the body is parsed, validated and priced, and re-serialized, so
@@ -9,7 +11,8 @@
 //! `GET {basePath}/v2/jobs/{uuid}`. Everything else is answered here, in the
 //! service's own error shape `{ error, details? }`. Cross-origin callers are
 //! refused unless their `Origin` is listed; an arbitrary origin is never
-//! reflected.
+//! reflected. A host name no DNS answer should stand behind is refused
+//! before anything else ([`host_allowed`]: the DNS-rebinding defence).
 
 use crate::core::cost::Estimate;
 use crate::core::issue::{IssueCode, Report};

@@ -3,8 +3,9 @@
 //! Written by hand in a `typescript_custom_section` rather than derived
 //! with `tsify`: it costs zero bytes of wasm. A JS test
 //! (`tests/node/types.test.mjs`) keeps the declared keys in step with what
-//! the exports return. The server build's declarations are in
-//! `wasm/server/types.rs`.
+//! the exports return, and `tests/dts_codes.rs` keeps the `IssueCode` and
+//! `ErrorCode` unions equal to the Rust enums. The server build's
+//! declarations are in `wasm/server/types.rs`.
 
 use wasm_bindgen::prelude::*;
 

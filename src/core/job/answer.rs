@@ -3,7 +3,9 @@
 //! URLs out of whatever shape `result` has).
 //!
 //! Unknown statuses pass through unchanged, so a status the service adds
-//! later reaches `onUpdate` instead of failing the wait.
+//! later reaches `onUpdate` instead of failing the wait. A submit's `jobId`
+//! must be a UUID (it becomes the path of every poll), and `Job::redact`
+//! masks the key in every text a job carries.
 
 use crate::core::value::Value;
 
