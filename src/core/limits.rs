@@ -33,3 +33,12 @@ pub const MAX_BODY_BYTES: usize = 1 << 20;
 /// Largest webhook body `verifyWebhook` checks; a larger one is `false`
 /// unread. The service's events are a few hundred bytes.
 pub const MAX_WEBHOOK_BODY_BYTES: usize = 1 << 20;
+/// Finished jobs a client keeps in its store (the newest); older ones are
+/// dropped. Unfinished jobs are never dropped for room.
+pub const MAX_FINISHED_RECORDS: usize = 20;
+/// Store keys looked at when listing recorded jobs: a store shared with an
+/// app that keeps many entries cannot make the listing unbounded.
+pub const MAX_STORE_KEYS: usize = 10_000;
+/// Longest stored record read back, in UTF-16 units: a record is a request
+/// body and one job answer, each bounded far below this.
+pub const MAX_RECORD_UNITS: usize = 4 << 20;

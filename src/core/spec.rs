@@ -94,6 +94,12 @@ pub const GENERATE_PATH: &str = "/v2/videos/generate";
 pub const JOBS_PATH: &str = "/v2/jobs/";
 /// `Idempotency-Key` may be at most this many characters.
 pub const IDEMPOTENCY_KEY_MAX: usize = 255;
+/// How long the service answers a replayed `Idempotency-Key` with the
+/// original job; after that the same key may make a new one.
+pub const IDEMPOTENCY_WINDOW_MS: f64 = 86_400_000.0;
+/// How long the service keeps a finished job's files: it purges them 24 h
+/// after completion (the job then answers `expired: true`).
+pub const RESULT_LIFETIME_MS: f64 = 86_400_000.0;
 
 #[cfg(test)]
 mod tests {

@@ -22,6 +22,9 @@ pub struct ClientConfig {
     pub request_timeout_ms: f64,
     pub wait: WaitConfig,
     pub max_poll_failures: u32,
+    /// Whether jobs are recorded (the client was given a `store`): the
+    /// option itself is a JS object, read by the boundary.
+    pub keep: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -63,6 +66,7 @@ pub fn parse_client_options(options: &Value) -> Result<ClientConfig, Report> {
         request_timeout_ms: 30_000.0,
         wait: WaitConfig { timeout_ms: 600_000.0, poll: PollConfig::default() },
         max_poll_failures: 5,
+        keep: false,
     };
     if let Some(n) = number_option(options, "maxRetries", 0.0, 10.0, &mut report) {
         config.retry.max_retries = n as u32;

@@ -1,7 +1,7 @@
 //! One HTTP exchange as the job machine sees it: the request it asks the
 //! I/O layer to send ([`Outgoing`]), what came back ([`Reply`]), and what
 //! that means ([`Reply::judge`]). The I/O layer only reports facts (a
-//! status, three headers, the bytes, or how it failed); every decision
+//! status, four headers, the bytes, or how it failed); every decision
 //! about them (a redirect is refused, an oversized body is a bad answer, a
 //! status is an error code, a body must be JSON) is made here, where native
 //! tests reach it.
@@ -33,6 +33,9 @@ pub struct Answer {
     pub request_id: Option<String>,
     pub retry_after: Option<String>,
     pub content_type: Option<String>,
+    /// The `Date` header: the service's clock when it answered (readable
+    /// cross-origin only where the service exposes it).
+    pub date: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -66,6 +69,8 @@ pub struct Incoming {
     pub status: u16,
     pub body: Value,
     pub request_id: Option<String>,
+    /// The answer's `Date`, as Unix ms of the service's clock.
+    pub date_ms: Option<f64>,
 }
 
 /// The error of an aborted call.
@@ -115,19 +120,22 @@ impl Reply {
     }
 
     /// What the client makes of the reply: a 2xx JSON body, or the error
-    /// (a non-2xx status with the service's words, `Retry-After` read
-    /// against `now_ms`; a body that is not JSON; any failure above).
+    /// (a non-2xx status with the service's words; a body that is not JSON;
+    /// any failure above). A `Retry-After` date is read against the answer's
+    /// `Date` (both the service's clock), and against `now_ms` only when
+    /// there is none.
     pub fn judge(self, timeout_ms: f64, now_ms: f64) -> Result<Incoming, Error> {
         let answer = self.answer(timeout_ms)?;
-        let Answer { status, request_id, retry_after, body, .. } = answer;
+        let Answer { status, request_id, retry_after, date, body, .. } = answer;
+        let date_ms = date.and_then(|d| crate::core::date::http_date_ms(d.trim()));
         // Not UTF-8 is not JSON either (no lossy decoding linked for it).
         let body = String::from_utf8(body).ok().and_then(|text| json::parse(&text));
         if !(200..300).contains(&status) {
-            let retry_after_ms = retry_after.and_then(|v| parse_retry_after(&v, now_ms));
+            let retry_after_ms = retry_after.and_then(|v| parse_retry_after(&v, date_ms.unwrap_or(now_ms)));
             return Err(from_status(status, body.as_ref().unwrap_or(&Value::Undefined), request_id, retry_after_ms));
         }
         match body {
-            Some(body) => Ok(Incoming { status, body, request_id }),
+            Some(body) => Ok(Incoming { status, body, request_id, date_ms }),
             None => Err(Error::bad_response(
                 cat(&["the service answered ", &num(status.into()), " with a body that is not JSON"]),
                 Some(status),
@@ -160,6 +168,18 @@ mod tests {
         r.status = 404;
         r.body = b"<html>".to_vec();
         assert_eq!(Reply::Answer(r).judge(1000.0, 0.0).unwrap_err().code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn dates_are_the_services_clock() {
+        let date = Some(String::from("Sat, 05 Dec 2026 11:00:00 GMT"));
+        let ok = Reply::Answer(Answer { status: 200, date: date.clone(), body: b"{}".to_vec(), ..Answer::default() });
+        assert_eq!(ok.judge(1.0, 0.0).unwrap().date_ms, crate::core::date::http_date_ms("Sat, 05 Dec 2026 11:00:00 GMT"));
+        // A Retry-After date 30 s after the answer's Date waits 30 s, whatever
+        // the page's clock says (here: an hour behind).
+        let later = Answer { status: 503, date, retry_after: Some("Sat, 05 Dec 2026 11:00:30 GMT".into()), ..Answer::default() };
+        let page = crate::core::date::http_date_ms("Sat, 05 Dec 2026 10:00:00 GMT").unwrap();
+        assert_eq!(Reply::Answer(later).judge(1.0, page).unwrap_err().retry_after_ms, Some(30_000.0));
     }
 
     #[test]

@@ -12,6 +12,20 @@
 //! `jobId` (and the last state seen), every error before it the
 //! submission's `idempotencyKey`.
 //!
+//! A job can also be *recorded* (the client has a store): the machine then
+//! first claims the job ([`Action::Claim`]: one tab of an origin polls it,
+//! the others hear what that tab saves), and says what to save or drop at
+//! each step ([`Machine::take_change`]): the submission before it is sent,
+//! the job id when accepted, each state reported, the end. A recorded job
+//! whose submission's answer never came is sent again under the same key and
+//! body ([`Task::Resume`]), so a reload never makes a second job.
+//!
+//! A job's age is read on the service's clock only: its `createdAt` against
+//! the answer's `Date`. The page's clock is never compared with either (a
+//! laptop's clock minutes off would otherwise make a wait poll as if the
+//! job were long overdue); without both, a wait starts as if the job were
+//! new.
+//!
 //! The I/O that carries it out is one loop (`crate::io::drive`); the poll
 //! simulations and fault scenarios in the tests below drive it directly.
 
@@ -20,8 +34,9 @@ use crate::core::job::answer::{check_job, parse_accepted, parse_job, Accepted, J
 use crate::core::job::client_options::{ClientConfig, WaitConfig};
 use crate::core::job::exchange::{aborted, Incoming, Outgoing, Reply};
 use crate::core::job::poll::{PollConfig, PollSchedule};
-use crate::core::request::{assemble, service_headers};
-use crate::core::spec::JOBS_PATH;
+use crate::core::job::record::Record;
+use crate::core::request::{assemble, service_headers, wire_body};
+use crate::core::spec::{IDEMPOTENCY_WINDOW_MS, JOBS_PATH};
 use crate::core::text::cat;
 use crate::core::value::Value;
 
@@ -33,8 +48,21 @@ pub enum Task {
     Submit { body: Value, idempotency_key: String, then_wait: Option<WaitConfig> },
     /// Read the job once (with retries).
     Get { job_id: String },
-    /// Poll until the job ends.
-    Wait { job_id: String, wait: WaitConfig },
+    /// Poll until the job ends; `record` when the job is recorded.
+    Wait { job_id: String, wait: WaitConfig, record: Option<Record> },
+    /// Carry a recorded job to its end: wait on it, or send its submission
+    /// again (same key, same body) when its answer never came.
+    Resume { record: Record, wait: WaitConfig },
+}
+
+/// What the store should do, after a step of a recorded job.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Change {
+    /// Store this record (and tell the other tabs).
+    Save(Record),
+    /// Drop the record of this idempotency key: the service refused the
+    /// submission, so there is no job to keep.
+    Drop(String),
 }
 
 /// What the machine is told.
@@ -50,6 +78,11 @@ pub enum Input {
     Reported,
     /// The caller's signal aborted (during a sleep or before a send).
     Aborted,
+    /// This tab now holds the job's claim; the record as the store holds it
+    /// now (another tab may have moved it on), if it holds one.
+    Claimed(Option<Record>),
+    /// The tab that holds the claim saved this record of the job.
+    Heard(Record),
 }
 
 /// What the machine asks for next.
@@ -62,6 +95,14 @@ pub enum Action {
     Update(Job),
     /// The call's result. Nothing more is asked after it.
     Done(Result<Output, Error>),
+    /// Claim the recorded job `key` (one poller per job across the tabs of
+    /// an origin) and answer [`Input::Claimed`]; until it is held, answer
+    /// [`Input::Heard`] with each record the holder saves, or
+    /// [`Input::Slept`] after `wait_ms`.
+    Claim {
+        key: String,
+        wait_ms: f64,
+    },
 }
 
 /// A call's successful result.
@@ -97,6 +138,14 @@ enum Phase {
         retries: u32,
     },
     Waiting(Box<Wait>),
+    /// Until this tab holds the recorded job's claim: following the tab
+    /// that does, until `until` (the call's own deadline).
+    Claiming {
+        task: Box<Task>,
+        until: f64,
+        last: Option<Job>,
+        after_update: Option<Result<Output, Error>>,
+    },
     Finished,
 }
 
@@ -111,7 +160,8 @@ struct Wait {
     deadline: f64,
     schedule: PollSchedule,
     /// Whether the schedule knows when the job began: a wait that did not
-    /// start at the submit learns its age from the first answer.
+    /// start at its own submit learns the job's age from the first answer
+    /// (its `Date` against its `createdAt`, both the service's clock).
     dated: bool,
     /// When the last poll was sent: gaps are measured from there, so the
     /// request's own time counts against the schedule's bound.
@@ -142,13 +192,44 @@ enum Sleep {
 pub struct Machine {
     config: ClientConfig,
     phase: Phase,
+    journal: Option<Journal>,
+}
+
+/// A recorded job's record, as this call keeps it.
+#[derive(Debug)]
+struct Journal {
+    record: Record,
+    /// Whether this tab holds the claim (only then is anything saved).
+    claimed: bool,
+    /// Whether the submission was saved before it is first sent.
+    saved_submission: bool,
+    change: Option<Change>,
 }
 
 impl Machine {
-    /// A machine for `task` under the client's `config`. A `Wait` may start
-    /// from a state the caller already reported (`generate`'s first update).
+    /// A machine for `task` under the client's `config`. A submission is
+    /// recorded when the client keeps jobs (`config.keep`); a wait or a
+    /// resume when it is given a record.
     pub fn new(config: ClientConfig, task: Task) -> Machine {
-        let phase = match task {
+        let record = match &task {
+            Task::Submit { body, idempotency_key, .. } if config.keep => {
+                Some(Record::new(&config.send.base_url, idempotency_key, wire_body(body), f64::NAN))
+            }
+            Task::Wait { record, .. } => record.clone(),
+            Task::Resume { record, .. } => Some(record.clone()),
+            _ => None,
+        };
+        let journal = record.map(|record| Journal { record, claimed: false, saved_submission: false, change: None });
+        let phase = match journal {
+            Some(_) => Phase::Claiming { task: Box::new(task), until: f64::NAN, last: None, after_update: None },
+            None => Self::phase(&config, task, f64::NAN),
+        };
+        Machine { config, phase, journal }
+    }
+
+    /// The phase that carries out `task` from `now`.
+    fn phase(config: &ClientConfig, task: Task, now: f64) -> Phase {
+        match task {
             Task::Submit { body, idempotency_key, then_wait } => {
                 let http = assemble(&body, &config.send, &idempotency_key);
                 let http = Outgoing {
@@ -160,10 +241,22 @@ impl Machine {
                 };
                 Phase::Submitting { http, key: idempotency_key, retries: 0, then_wait }
             }
-            Task::Get { job_id } => Phase::Getting { http: poll_request(&config, &job_id, config.request_timeout_ms), job_id, retries: 0 },
-            Task::Wait { job_id, wait } => Phase::Waiting(Box::new(Wait::new(&config, job_id, wait, None, f64::NAN))),
-        };
-        Machine { config, phase }
+            Task::Get { job_id } => Phase::Getting { http: poll_request(config, &job_id, config.request_timeout_ms), job_id, retries: 0 },
+            Task::Wait { job_id, wait, .. } => Phase::Waiting(Box::new(Wait::new(config, job_id, wait, None, now, false))),
+            Task::Resume { record, wait } => match (record.job_id.clone(), record.last()) {
+                (Some(job_id), last) => Phase::Waiting(Box::new(Wait::new(config, job_id, wait, last, now, false))),
+                (None, _) => {
+                    Self::phase(config, Task::Submit { body: record.body, idempotency_key: record.key, then_wait: Some(wait) }, now)
+                }
+            },
+        }
+    }
+
+    /// What the store should do now, for a recorded job: asked after every
+    /// step, and done before the step's action is carried out (so a
+    /// submission is recorded before it is sent).
+    pub fn take_change(&mut self) -> Option<Change> {
+        self.journal.as_mut().and_then(|j| j.change.take())
     }
 
     /// Takes `input` at `now_ms` (Unix ms) with `random` in [0, 1), and
@@ -171,7 +264,10 @@ impl Machine {
     /// with an `ABORTED` error to anything (a driver that went on).
     pub fn step(&mut self, input: Input, now_ms: f64, random: f64) -> Action {
         let secret = self.config.send.api_key.clone();
-        match self.advance(input, now_ms, random) {
+        let action = self.advance(input, now_ms, random);
+        let submitting = matches!(self.phase, Phase::Submitting { .. });
+        self.journal(&action, submitting, now_ms);
+        match action {
             Action::Done(result) => {
                 self.phase = Phase::Finished;
                 Action::Done(result.map_err(|e| e.redact(secret.as_deref())))
@@ -180,16 +276,56 @@ impl Machine {
         }
     }
 
+    /// What a recorded job's store should do after `action`: save each state
+    /// reported and the end, the submission before it is first sent; drop
+    /// the record when the service refused the submission (`submitting`: the
+    /// action is the submission's), for then there is no job and nothing
+    /// was charged.
+    fn journal(&mut self, action: &Action, submitting: bool, now: f64) {
+        let Some(j) = self.journal.as_mut().filter(|j| j.claimed) else { return };
+        let state = match action {
+            Action::Send(_) if submitting && !j.saved_submission => {
+                j.saved_submission = true;
+                j.record.saved_at = now;
+                j.change = Some(Change::Save(j.record.clone()));
+                return;
+            }
+            Action::Update(job) | Action::Done(Ok(Output::Job(job))) => job.clone(),
+            Action::Done(Ok(Output::Accepted(a))) => Job::accepted(a),
+            Action::Done(Err(e)) if submitting && e.status.is_some_and(|s| (400..500).contains(&s)) && !e.retryable => {
+                j.change = Some(Change::Drop(j.record.key.clone()));
+                return;
+            }
+            Action::Done(Err(e)) => match e.job.as_deref() {
+                Some(job) if job.is_final() => job.clone(),
+                _ => return,
+            },
+            _ => return,
+        };
+        // A state already saved (the end, reported and then returned) is
+        // not saved twice.
+        if j.record.last().is_some_and(|l| l.status == state.status && l.progress == state.progress) {
+            return;
+        }
+        j.record.observe(&state, now);
+        j.change = Some(Change::Save(j.record.clone()));
+    }
+
     fn advance(&mut self, input: Input, now: f64, random: f64) -> Action {
+        if let Phase::Claiming { .. } = self.phase {
+            return self.claiming(input, now, random);
+        }
         let config = &self.config;
         match &mut self.phase {
-            Phase::Finished => Action::Done(Err(aborted())),
+            Phase::Finished | Phase::Claiming { .. } => Action::Done(Err(aborted())),
             Phase::Submitting { http, key, retries, then_wait } => {
                 // The exchange's failures follow the retry policy; an answer
                 // that came but cannot be read is final (sending the same
                 // request again would get the same answer).
                 let result = match input {
-                    Input::Start | Input::Slept | Input::Reported => return Action::Send(http.clone()),
+                    Input::Start | Input::Slept | Input::Reported | Input::Claimed(_) | Input::Heard(_) => {
+                        return Action::Send(http.clone())
+                    }
                     Input::Aborted => Err(aborted()),
                     Input::Replied(reply) => reply.judge(http.timeout_ms, now).map(|answer| {
                         parse_accepted(&answer.body).map_err(|e| Error::bad_response(e.0, Some(answer.status), answer.request_id))
@@ -206,7 +342,7 @@ impl Machine {
                             // generate: the first update is the accepted job,
                             // so its id is known at once.
                             let first = Job::accepted(&accepted);
-                            let wait = Wait::new(config, accepted.job_id, *wait, Some(first.clone()), now);
+                            let wait = Wait::new(config, accepted.job_id, *wait, Some(first.clone()), now, true);
                             self.phase = Phase::Waiting(Box::new(wait));
                             Action::Update(first)
                         }
@@ -219,7 +355,9 @@ impl Machine {
             }
             Phase::Getting { http, job_id, retries } => {
                 let result = match input {
-                    Input::Start | Input::Slept | Input::Reported => return Action::Send(http.clone()),
+                    Input::Start | Input::Slept | Input::Reported | Input::Claimed(_) | Input::Heard(_) => {
+                        return Action::Send(http.clone())
+                    }
                     Input::Aborted => Err(aborted()),
                     Input::Replied(reply) => reply.judge(http.timeout_ms, now).map(|answer| read_job(answer, job_id)),
                 };
@@ -234,6 +372,123 @@ impl Machine {
             }
             Phase::Waiting(wait) => wait.advance(config, input, now, random),
         }
+    }
+    /// Before this tab holds a recorded job's claim: wait for it, reporting
+    /// what the holder saves, and end as the job ends if it does meanwhile.
+    fn claiming(&mut self, input: Input, now: f64, random: f64) -> Action {
+        let Phase::Claiming { task, until, last, after_update } = &mut self.phase else { return Action::Done(Err(aborted())) };
+        let Some(journal) = self.journal.as_mut() else { return Action::Done(Err(aborted())) };
+        if until.is_nan() {
+            *until = now + claim_time(&self.config, task);
+        }
+        let key = journal.record.key.clone();
+        let claim = |until: f64| Action::Claim { key: key.clone(), wait_ms: (until - now).max(0.0) };
+        match input {
+            Input::Start => claim(*until),
+            Input::Reported => match after_update.take() {
+                Some(done) => Action::Done(done),
+                None => claim(*until),
+            },
+            Input::Heard(heard) => {
+                journal.record.merge(&heard);
+                let Some(job) =
+                    journal.record.last().filter(|j| last.as_ref().is_none_or(|l| l.status != j.status || l.progress != j.progress))
+                else {
+                    return claim(*until);
+                };
+                *last = Some(job.clone());
+                *after_update = ending(&job).map(|end| end.map(Output::Job).map_err(|e| e.with_job_id(&job.job_id)));
+                Action::Update(job)
+            }
+            Input::Slept if now < *until => claim(*until),
+            Input::Slept | Input::Aborted | Input::Replied(_) => {
+                let mut e = match input {
+                    Input::Slept => {
+                        Error::new(ErrorCode::Timeout, "the job did not finish within the wait's timeoutMs; resume it with resume()")
+                    }
+                    _ => aborted(),
+                };
+                e.idempotency_key = Some(journal.record.key.clone());
+                e.job_id.clone_from(&journal.record.job_id);
+                e.job = last.take().map(Box::new);
+                Action::Done(Err(e))
+            }
+            Input::Claimed(stored) => {
+                if let Some(stored) = stored {
+                    journal.record.merge(&stored);
+                }
+                journal.claimed = true;
+                let task = std::mem::replace(task.as_mut(), Task::Get { job_id: String::new() });
+                let record = &journal.record;
+                let wait = match task {
+                    Task::Submit { then_wait, .. } => then_wait,
+                    Task::Wait { wait, .. } | Task::Resume { wait, .. } => Some(wait),
+                    Task::Get { .. } => None,
+                };
+                // Another tab may have taken the job to its end, or had it
+                // accepted, since this call began.
+                let task = match (record.job_id.clone(), record.last(), wait) {
+                    (Some(_), Some(job), _) if job.is_final() => {
+                        let job_id = job.job_id.clone();
+                        return Action::Done(ending(&job).unwrap_or(Ok(job)).map(Output::Job).map_err(|e| e.with_job_id(&job_id)));
+                    }
+                    (Some(job_id), last, None) => {
+                        let status = last.map_or_else(|| String::from(super::answer::QUEUED), |j| j.status);
+                        return Action::Done(Ok(Output::Accepted(Accepted { job_id, status })));
+                    }
+                    (Some(_), _, Some(wait)) => Task::Resume { record: record.clone(), wait },
+                    (None, _, wait) if now - record.saved_at > IDEMPOTENCY_WINDOW_MS - RESEND_MARGIN_MS => {
+                        // The service keeps a key for 24 hours: sent again
+                        // after that, the same submission could make a second
+                        // job and be charged twice.
+                        let mut e = Error::new(
+                            ErrorCode::Conflict,
+                            "the submission's answer never came and it was recorded too long ago to be sent again safely (the service keeps an idempotency key for 24 hours); check your jobs on the service, then forget() it",
+                        );
+                        e.idempotency_key = Some(record.key.clone());
+                        let _ = wait;
+                        return Action::Done(Err(e));
+                    }
+                    (None, _, then_wait) => Task::Submit { body: record.body.clone(), idempotency_key: record.key.clone(), then_wait },
+                };
+                self.phase = Self::phase(&self.config, task, now);
+                self.advance(Input::Start, now, random)
+            }
+        }
+    }
+}
+
+/// How long a call may wait for a recorded job's claim: its wait's timeout,
+/// or, for a submission alone, the time its retries may take.
+fn claim_time(config: &ClientConfig, task: &Task) -> f64 {
+    match task {
+        Task::Submit { then_wait: Some(wait), .. } | Task::Wait { wait, .. } | Task::Resume { wait, .. } => wait.timeout_ms,
+        _ => config.wait.timeout_ms,
+    }
+}
+
+/// Margin before the service's idempotency window closes, inside which a
+/// recorded submission is no longer sent again: the page's clock (which
+/// dates the record) may drift.
+const RESEND_MARGIN_MS: f64 = 3_600_000.0;
+
+/// How a job in a final state ends a call: `Ok` for COMPLETED, the error
+/// for FAILED or CANCELLED; `None` while it runs.
+fn ending(job: &Job) -> Option<Result<Job, Error>> {
+    match job.status.as_str() {
+        COMPLETED => Some(Ok(job.clone())),
+        FAILED => {
+            let message = job.error.clone().unwrap_or_else(|| String::from("the job failed (its credits are refunded)"));
+            let mut e = Error::new(ErrorCode::JobFailed, message);
+            e.job = Some(Box::new(job.clone()));
+            Some(Err(e))
+        }
+        CANCELLED => {
+            let mut e = Error::new(ErrorCode::JobCancelled, "the job was cancelled");
+            e.job = Some(Box::new(job.clone()));
+            Some(Err(e))
+        }
+        _ => None,
     }
 }
 
@@ -286,8 +541,9 @@ fn read_job(answer: Incoming, job_id: &str) -> Result<Job, Error> {
 
 impl Wait {
     /// A wait starting at `started` (NaN: at the first input), from
-    /// `initial` when the caller already reported a state.
-    fn new(config: &ClientConfig, job_id: String, wait: WaitConfig, initial: Option<Job>, started: f64) -> Wait {
+    /// `initial` when the caller already reported a state; `dated` when the
+    /// job began at `started` (the submit that made it).
+    fn new(config: &ClientConfig, job_id: String, wait: WaitConfig, initial: Option<Job>, started: f64, dated: bool) -> Wait {
         Wait {
             poll: poll_request(config, &job_id, config.request_timeout_ms),
             poll_config: wait.poll,
@@ -296,7 +552,7 @@ impl Wait {
             started,
             deadline: started + wait.timeout_ms,
             schedule: PollSchedule::new(wait.poll, started),
-            dated: initial.is_some(),
+            dated,
             sent: started,
             after_failure: None,
             last: initial,
@@ -331,7 +587,7 @@ impl Wait {
             self.schedule = PollSchedule::new(self.poll_config, now);
         }
         match input {
-            Input::Start => self.next_poll(now, random),
+            Input::Start | Input::Claimed(_) | Input::Heard(_) => self.next_poll(now, random),
             Input::Aborted | Input::Replied(Reply::Aborted) => self.end(aborted()),
             Input::Reported => match self.after_update.take() {
                 Some(Ok(job)) if job.status == COMPLETED => Action::Done(Ok(Output::Job(job))),
@@ -358,39 +614,35 @@ impl Wait {
                 }
             },
             Input::Replied(Reply::TimedOut) if self.cut_by_deadline => self.timed_out(),
-            Input::Replied(reply) => match reply.judge(self.poll.timeout_ms, now).and_then(|answer| read_job(answer, &self.job_id)) {
-                Ok(job) => self.observe(job, now, random),
+            Input::Replied(reply) => match reply.judge(self.poll.timeout_ms, now).and_then(|answer| {
+                let date = answer.date_ms;
+                read_job(answer, &self.job_id).map(|job| (job, date))
+            }) {
+                Ok((job, date)) => self.observe(job, date, now, random),
                 Err(e) => self.failed(config, e, now, random),
             },
         }
     }
 
-    /// A poll answered with `job`.
-    fn observe(&mut self, job: Job, now: f64, random: f64) -> Action {
+    /// A poll answered with `job`, in an answer dated `date` (the
+    /// service's clock, from its `Date` header).
+    fn observe(&mut self, job: Job, date: Option<f64>, now: f64, random: f64) -> Action {
         self.failures_in_a_row = 0;
         if !self.dated {
             self.dated = true;
+            // The job's age on the service's clock, moved onto the page's
+            // as a span: never a page time compared with a service time.
             let created = job.raw.get("createdAt").and_then(Value::as_str).and_then(crate::core::date::iso8601_ms);
-            if let Some(created) = created.filter(|c| *c < self.started) {
-                self.schedule = PollSchedule::new(self.poll_config, created);
+            if let (Some(created), Some(date)) = (created, date) {
+                let age = (date - created).max(0.0);
+                if age.is_finite() && age > 0.0 {
+                    self.schedule = PollSchedule::new(self.poll_config, (now - age).min(self.started));
+                }
             }
         }
         self.schedule.observe(now, job.progress);
         let changed = self.last.as_ref().is_none_or(|prev| prev.status != job.status || prev.progress != job.progress);
-        let next = match job.status.as_str() {
-            FAILED => {
-                let message = job.error.clone().unwrap_or_else(|| String::from("the job failed (its credits are refunded)"));
-                let mut e = Error::new(ErrorCode::JobFailed, message);
-                e.job = Some(Box::new(job.clone()));
-                Err(e)
-            }
-            CANCELLED => {
-                let mut e = Error::new(ErrorCode::JobCancelled, "the job was cancelled");
-                e.job = Some(Box::new(job.clone()));
-                Err(e)
-            }
-            _ => Ok(job.clone()),
-        };
+        let next = ending(&job).unwrap_or_else(|| Ok(job.clone()));
         if changed {
             self.after_update = Some(next);
             return Action::Update(job);

@@ -39,6 +39,8 @@ struct Run {
     /// `(sent at, request)` for every request.
     sent: Vec<(f64, Outgoing)>,
     updates: Vec<Job>,
+    /// What the store was told, in order (a recorded job's).
+    changes: Vec<Change>,
     /// The virtual time the call ended.
     ended: f64,
 }
@@ -50,9 +52,13 @@ struct Run {
 fn drive(mut machine: Machine, latency: f64, abort_at: Option<f64>, mut service: impl FnMut(usize, f64) -> Reply) -> Run {
     let mut now = T0;
     let mut input = Input::Start;
-    let (mut sent, mut updates) = (Vec::new(), Vec::new());
+    let (mut sent, mut updates, mut changes) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..100_000 {
-        input = match machine.step(input, now, 0.5) {
+        let action = machine.step(input, now, 0.5);
+        changes.extend(machine.take_change());
+        input = match action {
+            // Alone: the claim is this tab's at once, and nothing is stored.
+            Action::Claim { .. } => Input::Claimed(None),
             Action::Send(request) => {
                 let at = now;
                 let took = latency.min(request.timeout_ms);
@@ -90,7 +96,7 @@ fn drive(mut machine: Machine, latency: f64, abort_at: Option<f64>, mut service:
                 updates.push(job);
                 Input::Reported
             }
-            Action::Done(result) => return Run { result, sent, updates, ended: now },
+            Action::Done(result) => return Run { result, sent, updates, changes, ended: now },
         }
     }
     panic!("the machine never finished");
@@ -104,7 +110,7 @@ fn submit(options: serde_json::Value) -> Machine {
 fn waiting(options: serde_json::Value) -> Machine {
     let config = config(options);
     let wait = config.wait;
-    Machine::new(config, Task::Wait { job_id: JOB.into(), wait })
+    Machine::new(config, Task::Wait { job_id: JOB.into(), wait, record: None })
 }
 
 fn header<'a>(request: &'a Outgoing, name: &str) -> Option<&'a str> {
@@ -387,3 +393,6 @@ fn a_key_echoed_in_any_field_of_the_job_is_masked_in_the_error() {
     assert_eq!(job.video_urls, ["https://x.example/***"]);
     assert!(!format!("{e:?}").contains(KEY));
 }
+
+#[path = "machine_record_tests.rs"]
+mod record;

@@ -12,4 +12,5 @@ pub mod client_options;
 pub mod exchange;
 pub mod machine;
 pub mod poll;
+pub mod record;
 pub mod retry;

@@ -624,7 +624,7 @@ fn the_job_machine_keeps_the_promises_on_every_curve() {
         let (mut lags, mut requests, mut sdk_requests) = (Vec::new(), 0u32, 0u32);
         for (i, job) in jobs.iter().enumerate() {
             let mut rng = job_rng(curve, 7, i);
-            let mut machine = Machine::new(config.clone(), Task::Wait { job_id: ID.into(), wait: config.wait });
+            let mut machine = Machine::new(config.clone(), Task::Wait { job_id: ID.into(), wait: config.wait, record: None });
             let (mut now, mut input, mut last_send) = (0.0, Input::Start, 0.0);
             loop {
                 input = match machine.step(input, now, rng.next()) {
@@ -650,6 +650,7 @@ fn the_job_machine_keeps_the_promises_on_every_curve() {
                         break;
                     }
                     Action::Done(other) => panic!("{curve:?} job {i}: {other:?}"),
+                    Action::Claim { .. } => panic!("a job that is not recorded is never claimed"),
                 };
                 assert!(requests < 100_000, "runaway");
             }
