@@ -28,6 +28,10 @@ pub enum ErrorCode {
     JobFailed,
     JobCancelled,
     BadResponse,
+    /// The client's `store` failed (full, refused, or a record it could not
+    /// read): reported to `onStoreError`, never thrown; the client goes on
+    /// with the job in memory.
+    Storage,
 }
 
 impl ErrorCode {
@@ -47,6 +51,7 @@ impl ErrorCode {
             ErrorCode::JobFailed => "JOB_FAILED",
             ErrorCode::JobCancelled => "JOB_CANCELLED",
             ErrorCode::BadResponse => "BAD_RESPONSE",
+            ErrorCode::Storage => "STORAGE",
         }
     }
 }

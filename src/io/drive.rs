@@ -1,28 +1,51 @@
 //! The one async loop: it runs a [`Machine`] to its end, carrying out each
-//! action — a request, a sleep, an update for `onUpdate` — and feeding the
-//! machine what happened. Every `Client` call is this loop over a machine
-//! built for it, so the package holds one async state machine for the job
-//! client, not one per flow.
+//! action — a request, a sleep, an update for `onUpdate`, a claim on a
+//! recorded job — and feeding the machine what happened; after each step it
+//! does what the machine asks of the store (save, then tell the other tabs;
+//! or drop). Every `Client` call is this loop over a machine built for it,
+//! so the package holds one async state machine for the job client, not one
+//! per flow.
 
 use crate::core::error::Error;
-use crate::core::job::machine::{Action, Input, Machine, Output};
+use crate::core::job::machine::{Action, Change, Input, Machine, Output};
 use web_sys::AbortSignal;
 
 use super::cancel::{Cancel, Why};
 use super::clock::now_ms;
+use super::journal::Journal;
 use super::send::send;
+use super::tabs::{News, Tabs};
 
 /// Runs `machine` until it is done. `signal` is the caller's; `on_update`
 /// gets each job the machine reports (what it throws is the caller's, and
-/// never stops the wait).
+/// never stops the wait); `journal` keeps a recorded job's record.
 pub(crate) async fn drive(
     mut machine: Machine,
     signal: Option<AbortSignal>,
     on_update: impl Fn(&crate::core::job::answer::Job),
+    journal: Option<&Journal>,
 ) -> Result<Output, Error> {
     let mut input = Input::Start;
+    // Opened at the first claim; dropped (lock released) when the call ends.
+    let mut tabs: Option<Tabs> = None;
     loop {
-        input = match machine.step(input, now_ms(), js_sys::Math::random()) {
+        let action = machine.step(input, now_ms(), js_sys::Math::random());
+        match (journal, machine.take_change()) {
+            (Some(journal), Some(Change::Save(record))) => {
+                if let (Some(text), Some(tabs)) = (journal.save(&record), &tabs) {
+                    tabs.share(&text);
+                }
+            }
+            (Some(journal), Some(Change::Drop(key))) => journal.remove(&key),
+            _ => {}
+        }
+        input = match action {
+            Action::Claim { key, wait_ms } => match journal {
+                Some(journal) => {
+                    claim(journal, tabs.get_or_insert_with(|| Tabs::open(&journal.claim_name(&key))), &key, wait_ms, signal.as_ref()).await
+                }
+                None => Input::Claimed(None),
+            },
             Action::Send(out) => Input::Replied(send(&out, signal.as_ref()).await),
             Action::Sleep(ms) => match Cancel::arm(signal.as_ref(), ms) {
                 Some(cancel) => match cancel.until_fired().await {
@@ -40,5 +63,23 @@ pub(crate) async fn drive(
             }
             Action::Done(result) => return result,
         }
+    }
+}
+
+/// Waits up to `wait_ms` for this tab to hold `key`'s claim, or for the
+/// holder to save a state of the job.
+async fn claim(journal: &Journal, tabs: &Tabs, key: &str, wait_ms: f64, signal: Option<&AbortSignal>) -> Input {
+    let Some(mut cancel) = Cancel::arm(signal, wait_ms) else {
+        return Input::Claimed(journal.read(key));
+    };
+    match cancel.race(tabs.next()).await {
+        Some(News::Claimed) => Input::Claimed(journal.read(key)),
+        // A text that is not this job's record is ignored (the machine
+        // claims again).
+        Some(News::Heard(text)) => journal.parse(&text, key).map_or(Input::Slept, Input::Heard),
+        None => match cancel.why() {
+            Why::Aborted => Input::Aborted,
+            Why::TimedOut => Input::Slept,
+        },
     }
 }

@@ -28,7 +28,7 @@ extern "C" {
     #[wasm_bindgen(js_name = send)]
     fn fetch_js(request: &JsValue) -> js_sys::Promise;
     /// `[status, type, body, x-request-id, retry-after, content-type,
-    /// content-length]`, or `undefined` for what is not a `Response`.
+    /// content-length, date]`, or `undefined` for what is not a `Response`.
     fn parts(response: &JsValue) -> JsValue;
 }
 
@@ -41,6 +41,7 @@ struct Parts {
     retry_after: Option<String>,
     content_type: Option<String>,
     content_length: Option<u64>,
+    date: Option<String>,
 }
 
 impl Parts {
@@ -55,6 +56,7 @@ impl Parts {
             retry_after: text(4),
             content_type: text(5),
             content_length: text(6).and_then(|v| v.trim().parse().ok()),
+            date: text(7),
         })
     }
 }
@@ -121,13 +123,13 @@ pub(crate) async fn send(out: &Outgoing, caller: Option<&AbortSignal>) -> Reply 
         Ok(answer) => answer,
         Err(reply) => return reply,
     };
-    let Parts { status, redirected, body, request_id, retry_after, content_type, content_length } = answer;
+    let Parts { status, redirected, body, request_id, retry_after, content_type, content_length, date } = answer;
     if redirected || (300..400).contains(&status) {
         cancel_stream(body.as_ref());
         return Reply::Redirect { status, request_id };
     }
     match read_stream(body, content_length, MAX_BODY_BYTES, Some(&mut cancel)).await {
-        Body::Complete(body) => Reply::Answer(Answer { status, request_id, retry_after, content_type, body }),
+        Body::Complete(body) => Reply::Answer(Answer { status, request_id, retry_after, content_type, date, body }),
         Body::Over(_) => Reply::TooLarge { status, request_id },
         Body::Failed if cancel.fired() => stopped(&cancel),
         Body::Failed => Reply::Network(String::from("the answer's body broke off")),

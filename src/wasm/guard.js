@@ -96,7 +96,7 @@ export function send(request) {
 
 // What the package reads of a Response, in one call:
 // [status, type, body (a ReadableStream or null), x-request-id, retry-after,
-// content-type, content-length]; undefined for anything that is not a
+// content-type, content-length, date]; undefined for anything that is not a
 // Response or whose getters throw.
 export function parts(response) {
   try {
@@ -104,7 +104,7 @@ export function parts(response) {
     const h = response.headers;
     const body = response.body;
     return [response.status, response.type, body instanceof ReadableStream ? body : null,
-      h.get('x-request-id'), h.get('retry-after'), h.get('content-type'), h.get('content-length')];
+      h.get('x-request-id'), h.get('retry-after'), h.get('content-type'), h.get('content-length'), h.get('date')];
   } catch {
     return undefined;
   }

@@ -159,6 +159,50 @@ export interface ClientOptions {
   pollIntervalMs?: number;
   /** Failed polls in a row that end a wait; default 5. */
   maxPollFailures?: number;
+  /** Where jobs are recorded so that a reload cannot lose one: `localStorage`,
+   *  `sessionStorage`, or any object with their methods. With it, the tabs of
+   *  an origin share one poller per job. The API key is never stored. */
+  store?: JobStore;
+  /** Called when the store fails (full, throws, a record it cannot read):
+   *  a `HappyHorseError` with code STORAGE. The client goes on in memory;
+   *  no call rejects because of the store. */
+  onStoreError?: (error: HappyHorseError) => void;
+}
+
+/** What a `store` must have: the methods of `Storage`. */
+export interface JobStore {
+  readonly length: number;
+  key(index: number): string | null;
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+/** A job the client recorded (`client.jobs()`). */
+export interface StoredJob {
+  /** The submission's key: the record's name (`resume`, `forget`). */
+  idempotencyKey: string;
+  /** Set once the service accepted the submission. */
+  jobId: string | null;
+  /** The body that was submitted. */
+  request: VideoRequest;
+  /** The last state seen, if any. */
+  job: Job | null;
+  /** COMPLETED, FAILED or CANCELLED. */
+  finished: boolean;
+  /** The page's clock at the last save (ms). */
+  savedAt: number;
+}
+
+/** Options of `resume` and `resumeAll`. */
+export interface ResumeOptions extends WaitOptions {}
+
+/** One job `resumeAll` carries on. */
+export interface ResumedJob {
+  idempotencyKey: string;
+  jobId: string | null;
+  /** Settles as `waitForJob` does. */
+  done: Promise<Job>;
 }
 
 export interface SubmitOptions {
@@ -222,7 +266,7 @@ export interface ImageCheck {
 export type ErrorCode =
   | "INVALID_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "INSUFFICIENT_CREDITS"
   | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "SERVER_ERROR" | "NETWORK"
-  | "TIMEOUT" | "ABORTED" | "JOB_FAILED" | "JOB_CANCELLED" | "BAD_RESPONSE";
+  | "TIMEOUT" | "ABORTED" | "JOB_FAILED" | "JOB_CANCELLED" | "BAD_RESPONSE" | "STORAGE";
 
 /** Every error the package throws or rejects with. `instanceof Error` holds. */
 export declare class HappyHorseError extends Error {

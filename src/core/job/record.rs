@@ -183,6 +183,31 @@ impl Record {
     }
 }
 
+/// A record as `client.jobs()` reports it (the `StoredJob` TypeScript type).
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredJob {
+    pub idempotency_key: String,
+    pub job_id: Option<String>,
+    pub request: Value,
+    pub job: Option<Job>,
+    pub finished: bool,
+    pub saved_at: f64,
+}
+
+impl From<&Record> for StoredJob {
+    fn from(r: &Record) -> StoredJob {
+        StoredJob {
+            idempotency_key: r.key.clone(),
+            job_id: r.job_id.clone(),
+            request: r.body.clone(),
+            job: r.last(),
+            finished: r.finished(),
+            saved_at: r.saved_at,
+        }
+    }
+}
+
 /// Which of `records` to drop at `now_ms` (page clock, as their `saved_at`):
 /// finished ones whose result the service has purged
 /// ([`RESULT_LIFETIME_MS`] after it was seen), and finished ones beyond the
