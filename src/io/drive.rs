@@ -40,11 +40,25 @@ pub(crate) async fn drive(
             _ => {}
         }
         input = match action {
-            Action::Claim { key, wait_ms } => match journal {
-                Some(journal) => {
-                    claim(journal, tabs.get_or_insert_with(|| Tabs::open(&journal.claim_name(&key))), &key, wait_ms, signal.as_ref()).await
+            // Wait up to `wait_ms` for this tab to hold the job's claim, or
+            // for the holder to save a state of it. (In the loop, not an
+            // `async fn`: each of those is a state machine of its own.)
+            Action::Claim { key, wait_ms } => match (journal, Cancel::arm(signal.as_ref(), wait_ms)) {
+                (Some(journal), Some(mut cancel)) => {
+                    let tabs = tabs.get_or_insert_with(|| Tabs::open(&journal.claim_name(&key)));
+                    match cancel.race(tabs.next()).await.map(|settled| tabs.news(settled)) {
+                        Some(News::Claimed) => Input::Claimed(journal.read(&key)),
+                        // What is not this job's record is ignored (the
+                        // machine claims again).
+                        Some(News::Heard(text)) => journal.parse(&text, &key).map_or(Input::Slept, Input::Heard),
+                        Some(News::Nothing) => Input::Slept,
+                        None => match cancel.why() {
+                            Why::Aborted => Input::Aborted,
+                            Why::TimedOut => Input::Slept,
+                        },
+                    }
                 }
-                None => Input::Claimed(None),
+                (journal, _) => Input::Claimed(journal.and_then(|j| j.read(&key))),
             },
             Action::Send(out) => Input::Replied(send(&out, signal.as_ref()).await),
             Action::Sleep(ms) => match Cancel::arm(signal.as_ref(), ms) {
@@ -63,23 +77,5 @@ pub(crate) async fn drive(
             }
             Action::Done(result) => return result,
         }
-    }
-}
-
-/// Waits up to `wait_ms` for this tab to hold `key`'s claim, or for the
-/// holder to save a state of the job.
-async fn claim(journal: &Journal, tabs: &Tabs, key: &str, wait_ms: f64, signal: Option<&AbortSignal>) -> Input {
-    let Some(mut cancel) = Cancel::arm(signal, wait_ms) else {
-        return Input::Claimed(journal.read(key));
-    };
-    match cancel.race(tabs.next()).await {
-        Some(News::Claimed) => Input::Claimed(journal.read(key)),
-        // A text that is not this job's record is ignored (the machine
-        // claims again).
-        Some(News::Heard(text)) => journal.parse(&text, key).map_or(Input::Slept, Input::Heard),
-        None => match cancel.why() {
-            Why::Aborted => Input::Aborted,
-            Why::TimedOut => Input::Slept,
-        },
     }
 }

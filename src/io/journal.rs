@@ -11,7 +11,7 @@
 //! dropped are `core::job::record`'s decisions.
 
 use crate::core::error::{Error, ErrorCode};
-use crate::core::job::record::{storage_key, storage_prefix, to_drop, Record, Unreadable};
+use crate::core::job::record::{newest_first, storage_key, storage_prefix, to_drop, Record, Unreadable};
 use crate::core::limits::{MAX_RECORD_UNITS, MAX_STORE_KEYS};
 use crate::core::text::cat;
 use std::cell::{Cell, RefCell};
@@ -194,7 +194,12 @@ impl Journal {
             self.remove(key);
         }
         records.retain(|r| !dropped.contains(&r.key));
-        records.sort_by(|a, b| b.saved_at.total_cmp(&a.saved_at));
-        records
+        // Newest first, by insertion (see `to_drop` on why not a sort).
+        let mut sorted: Vec<Record> = Vec::with_capacity(records.len());
+        for r in records {
+            let at = sorted.iter().position(|s| newest_first(&r, s)).unwrap_or(sorted.len());
+            sorted.insert(at, r);
+        }
+        sorted
     }
 }

@@ -27,6 +27,8 @@ pub(crate) enum News {
     Claimed,
     /// The holder saved this record (its text).
     Heard(String),
+    /// A message that was not text.
+    Nothing,
 }
 
 pub(crate) struct Tabs(JsValue);
@@ -36,18 +38,19 @@ impl Tabs {
         Tabs(open_js(name, MAX_RECORD_UNITS as u32))
     }
 
-    /// Waits for the lock or a record heard, whichever comes first.
-    pub(crate) async fn next(&self) -> News {
-        loop {
-            match JsFuture::from(next_js(&self.0)).await.ok().and_then(|v| v.as_f64()) {
-                Some(2.0) => {
-                    if let Some(text) = heard_js(&self.0).as_string() {
-                        return News::Heard(text);
-                    }
-                }
-                // Granted, or closed (which only `drop` does).
-                _ => return News::Claimed,
-            }
+    /// Settles when there is news: the lock, or a record heard. A plain
+    /// promise rather than an `async fn`: each of those is a state machine
+    /// of its own in the wasm.
+    pub(crate) fn next(&self) -> JsFuture {
+        JsFuture::from(next_js(&self.0))
+    }
+
+    /// What `next` settled with.
+    pub(crate) fn news(&self, settled: Result<JsValue, JsValue>) -> News {
+        match settled.ok().and_then(|v| v.as_f64()) {
+            Some(2.0) => heard_js(&self.0).as_string().map_or(News::Nothing, News::Heard),
+            // Granted, or closed (which only `drop` does).
+            _ => News::Claimed,
         }
     }
 

@@ -183,7 +183,8 @@ impl Client {
     /// The jobs this client recorded (with a `store`), newest first, each
     /// with its last known state. Finished ones past their result's
     /// lifetime, or beyond the newest 20, are dropped on the way.
-    pub fn jobs(&self) -> Vec<JsValue> {
+    #[wasm_bindgen(unchecked_return_type = "StoredJob[]")]
+    pub fn jobs(&self) -> js_sys::Array {
         self.records().iter().map(|r| to_js(&StoredJob::from(r))).collect()
     }
 

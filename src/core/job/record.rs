@@ -214,14 +214,23 @@ impl From<&Record> for StoredJob {
 /// newest [`MAX_FINISHED_RECORDS`]. An unfinished job is never dropped: only
 /// its end, a refusal of its submission or the caller's `forget` removes it.
 pub fn to_drop(records: &[Record], now_ms: f64) -> Vec<String> {
-    let mut finished: Vec<&Record> = records.iter().filter(|r| r.finished()).collect();
-    finished.sort_by(|a, b| b.saved_at.total_cmp(&a.saved_at));
+    let finished: Vec<&Record> = records.iter().filter(|r| r.finished()).collect();
     finished
         .iter()
-        .enumerate()
-        .filter(|(i, r)| *i >= MAX_FINISHED_RECORDS || now_ms - r.saved_at > RESULT_LIFETIME_MS || r.last().is_some_and(|j| j.expired))
-        .map(|(_, r)| r.key.clone())
+        .filter(|r| {
+            // Its rank among the finished, newest first (ties by key). Counted
+            // rather than sorted: a sort links some 7 KB of wasm, and a store
+            // holds at most a few dozen records once this has run.
+            let newer = finished.iter().filter(|o| newest_first(o, r)).count();
+            newer >= MAX_FINISHED_RECORDS || now_ms - r.saved_at > RESULT_LIFETIME_MS || r.last().is_some_and(|j| j.expired)
+        })
+        .map(|r| r.key.clone())
         .collect()
+}
+
+/// Whether `a` comes before `b` when records are listed newest first.
+pub fn newest_first(a: &Record, b: &Record) -> bool {
+    a.saved_at > b.saved_at || (a.saved_at == b.saved_at && a.key < b.key)
 }
 
 #[cfg(test)]
@@ -316,7 +325,7 @@ mod tests {
         open.saved_at = 0.0;
         records.push(open);
         let dropped = to_drop(&records, 2_000.0);
-        assert_eq!(dropped, ["k2", "k1", "k0"]);
+        assert_eq!(dropped, ["k0", "k1", "k2"]);
         let dropped = to_drop(&records, 2_000.0 + RESULT_LIFETIME_MS);
         assert_eq!(dropped.len(), MAX_FINISHED_RECORDS + 3, "every finished one is past its lifetime; the open one stays");
         assert!(!dropped.iter().any(|k| k == "open"));
