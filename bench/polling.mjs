@@ -1,9 +1,18 @@
 // Polling cost against the fake API, per progress curve: for each of the
 // fake's curve families (fake-api/src/curves.rs) the same JOBS jobs —
 // durations 60–300 s, queued 0–15 s, drawn once from a seeded generator —
-// are waited on by every schedule below, on a virtual clock: the fake runs
-// SCALE× faster than real time and so do this process's `Date.now` and
-// `setTimeout`, which the package's client reads through the global object.
+// are waited on by every schedule below, on a virtual clock: the fake's
+// service clock runs SCALE× faster than real time and so do this process's
+// `Date.now` and `setTimeout`, which the package's client reads through the
+// global object.
+//
+// The page clock: this process's `Date.now` is set by the fake's service
+// clock (`serviceNowMs` from its control API, the clock its `Date` headers
+// and `createdAt` are read from) plus an offset. Our schedule is measured
+// with it true, 10 minutes fast and 10 minutes slow, on every curve, since
+// laptop clocks are minutes off and the client must date a job by the
+// service's clock (`Date` against `createdAt`), not the page's; the
+// provider's loops only need the true clock (they read no date).
 //
 // A job's curve parameters (step, knee, burst, drops) come from its prompt,
 // and every schedule gets its own copy of a job with the same prompt: so
@@ -11,10 +20,13 @@
 // reading is drawn afresh.
 //
 // Rounds: ours and the SDK's loop on the same jobs side by side (the same
-// conditions for both), 2 curves at a time; the fixed 2 s loop, which asks
-// ten times as often, in rounds of its own (4 curves at a time), so its load
-// does not delay the others' timers. At ×20 a timer 10 ms late is 0.2 s of
-// lag, so each round also measures how late this process's timers ran
+// conditions for both), 2 curves at a time; ours with the page clock 10 min
+// fast, then 10 min slow, in rounds of their own (one page clock per
+// process), 4 curves at a time: as many waits at once as ours and the SDK's
+// on 2, at about the same load; the fixed 2 s loop, which asks ten times as
+// often, in rounds of its own (4 curves at a time), so its load does not
+// delay the others' timers. At ×20 a timer 10 ms late is 0.2 s of lag, so
+// each round also measures how late this process's timers ran
 // (`lateness`): the measurement's own noise floor on a shared machine.
 //
 // Requests are counted from the fake's own log (GETs of each job);
@@ -31,9 +43,14 @@ export const JOBS = Number(process.env.BENCH_POLL_JOBS) || 30;
 export const ALL_CURVES = ['linear', 'steps', 'fast-tail', 'burst', 'none', 'stall99', 'backwards', 'late'];
 /** BENCH_POLL_CURVES=a,b runs only those (to replay one). */
 export const CURVES = process.env.BENCH_POLL_CURVES ? process.env.BENCH_POLL_CURVES.split(',') : ALL_CURVES;
-/** Which schedules share a round, and how many curves run side by side. */
+/** How far off the page clock is in the off-clock rounds of ours (±). */
+export const CLOCK_OFF_MS = 10 * 60_000;
+/** Which schedules share a round, and how many curves run side by side.
+ * The schedules of a round share one page clock. */
 const ROUNDS = [
   { schedules: ['ours', 'sdk'], curvesAtOnce: 2 },
+  { schedules: ['oursFast'], curvesAtOnce: 4 },
+  { schedules: ['oursSlow'], curvesAtOnce: 4 },
   { schedules: ['fixed'], curvesAtOnce: 4 },
 ];
 
@@ -44,22 +61,25 @@ export function jobSet(n = JOBS, seed = 20261125) {
   return Array.from({ length: n }, () => ({ seconds: Math.round(60 + 240 * rnd()), queue: Math.round(150 * rnd()) / 10 }));
 }
 
-// The virtual clock runs an hour behind the wall clock. The fake dates a
-// job (`createdAt`) by the wall clock, and a wait that did not start at the
-// submit (this bench calls `waitForJob` after `submit`) takes the job's age
-// from it: with the virtual clock ahead of the wall clock, a job submitted
-// r real seconds into a round would look 19·r virtual seconds older than
-// it is, a bench artefact. An hour behind, `createdAt` always lies after
-// the wait's start, the client ignores it, and the wait is dated by its own
-// start, which is the submit's (within a few virtual ms).
-const BEHIND_MS = 3_600_000;
-function installVirtualClock() {
-  const realNow = Date.now.bind(Date);
+// The page's virtual clock: the fake's service clock as read at the real
+// moment `anchor.realMs` (`performance.now()`), plus `offsetMs`, running
+// SCALE× real time like the service clock (set to SCALE before the anchor
+// is read). With `offsetMs` 0 the page and the service agree to a few
+// virtual ms (the control call's round trip, ×SCALE).
+function installVirtualClock(anchor, offsetMs) {
+  const realNow = Date.now;
   const realSetTimeout = globalThis.setTimeout;
-  const t0 = realNow();
-  Date.now = () => t0 - BEHIND_MS + (realNow() - t0) * SCALE;
+  Date.now = () => Math.floor(anchor.serviceMs + offsetMs + (performance.now() - anchor.realMs) * SCALE);
   globalThis.setTimeout = (fn, ms = 0, ...args) => realSetTimeout(fn, ms / SCALE, ...args);
   return () => { Date.now = realNow; globalThis.setTimeout = realSetTimeout; };
+}
+
+/** The fake's service clock now, paired with this process's real clock
+ * (the middle of the control call). */
+async function serviceAnchor(control) {
+  const before = performance.now();
+  const { serviceNowMs } = await control.config({});
+  return { serviceMs: serviceNowMs, realMs: (before + performance.now()) / 2 };
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -75,10 +95,14 @@ async function loop(client, jobId, schedule) {
   }
 }
 
+const ours = (client, jobId) => client.waitForJob(jobId, { timeoutMs: 3_600_000 });
+/** Each schedule, and the page clock it runs under (ms off the service's). */
 export const SCHEDULES = {
-  ours: { label: 'happyhorse waitForJob', wait: (client, jobId) => client.waitForJob(jobId, { timeoutMs: 3_600_000 }) },
-  sdk: { label: 'provider SDK: 2 s ×1.5 → 5 s', wait: (client, jobId) => loop(client, jobId, { first: 2000, growth: 1.5, cap: 5000 }) },
-  fixed: { label: 'provider docs: fixed 2 s', wait: (client, jobId) => loop(client, jobId, { first: 2000, growth: 1, cap: 2000 }) },
+  ours: { label: 'happyhorse waitForJob', wait: ours, pageClockMs: 0 },
+  oursFast: { label: 'happyhorse waitForJob, page clock 10 min fast', wait: ours, pageClockMs: CLOCK_OFF_MS },
+  oursSlow: { label: 'happyhorse waitForJob, page clock 10 min slow', wait: ours, pageClockMs: -CLOCK_OFF_MS },
+  sdk: { label: 'provider SDK: 2 s ×1.5 → 5 s', wait: (client, jobId) => loop(client, jobId, { first: 2000, growth: 1.5, cap: 5000 }), pageClockMs: 0 },
+  fixed: { label: 'provider docs: fixed 2 s', wait: (client, jobId) => loop(client, jobId, { first: 2000, growth: 1, cap: 2000 }), pageClockMs: 0 },
 };
 
 const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.round((s.length - 1) * p))]; };
@@ -107,11 +131,13 @@ async function timed(run) {
 
 /** One round: `curves` side by side, every job of each once per schedule. */
 async function round(hh, fake, control, curves, schedules, jobs) {
+  const [pageClockMs, ...others] = new Set(schedules.map((n) => SCHEDULES[n].pageClockMs));
+  if (others.length) throw new Error(`one page clock per round: ${schedules.join(', ')}`);
   await control.reset();
   await control.config({ timeScale: SCALE, noise: 3, reportProgress: true, progressCurve: 'linear' });
   const client = new hh.Client({ baseUrl: fake.url, maxRetries: 5, maxPollFailures: 20 });
   const waits = [];
-  const restore = installVirtualClock();
+  const restore = installVirtualClock(await serviceAnchor(control), pageClockMs);
   try {
     for (const [i, job] of jobs.entries()) {
       for (const curve of curves) {
@@ -183,7 +209,7 @@ export async function measurePolling(root) {
   const seconds = jobs.map((j) => j.seconds);
   const queues = jobs.map((j) => j.queue);
   return {
-    scale: SCALE, jobs: JOBS, curves: CURVES, rounds: ROUNDS, lateness,
+    scale: SCALE, jobs: JOBS, curves: CURVES, rounds: ROUNDS, lateness, clockOffMs: CLOCK_OFF_MS,
     realSeconds: (Date.now() - started) / 1000,
     seconds: { min: Math.min(...seconds), max: Math.max(...seconds), mean: mean(seconds) },
     queue: { min: Math.min(...queues), max: Math.max(...queues) },
@@ -212,7 +238,7 @@ export function pollingSection(P) {
   const unfinished = P.results.filter((r) => r.completed < r.jobs);
   if (unfinished.length) lines.push('', `**Not every wait ended COMPLETED**: ${unfinished.map((r) => `${r.curve}/${r.schedule} ${r.completed}/${r.jobs}`).join(', ')}.`);
   const late = P.lateness.reduce((a, l) => ({ p95: Math.max(a.p95, l.p95), max: Math.max(a.max, l.max) }), { p95: 0, max: 0 });
-  lines.push('', `Ours and the SDK's loop ran side by side on the same jobs (2 curves per round); the fixed 2 s loop in rounds of its own. This process's timers ran late by at most ${s1(late.p95)} at p95 and ${s1(late.max)} at worst (virtual; the measurement's noise floor, ×${P.scale}).`);
+  lines.push('', `Ours and the SDK's loop ran side by side on the same jobs (2 curves per round); ours with the page clock off in rounds of their own (below); the fixed 2 s loop in rounds of its own. This process's timers ran late by at most ${s1(late.p95)} at p95 and ${s1(late.max)} at worst (virtual; the measurement's noise floor, ×${P.scale}).`);
   const ourOver = P.curves.map((c) => fig(c, 'ours')).filter((r) => r.over.length);
   if (ourOver.length) {
     lines.push('', `Ours past 5 s: ${ourOver.map((r) => `${r.curve} — ${r.over.map((o) => `job ${o.i} (${o.seconds} s) ${s1(o.lag)}`).join(', ')}`).join('; ')}.`);
@@ -228,11 +254,53 @@ export function pollingSection(P) {
   lines.push('', 'Targets:', '');
   lines.push(`- p95 lag ≤ 5 s on every curve — ${p95Missed.length ? `**missed** on ${p95Missed.map((r) => `${r.curve} (${s1(r.lagP95)}, by ${s1(r.lagP95 - 5)})`).join(', ')}` : `met (highest: ${worstLag.curve}, ${s2(worstLag.lagP95)})`}${ourOver.length ? `; but ${ourOver.reduce((n, r) => n + r.over.length, 0)} of our waits went past 5 s (above)` : ''}.`);
   lines.push(`- our requests/job ≤ the SDK's on the same jobs, every curve — ${costlier.length ? `**missed** on ${costlier.map((c) => `${c} (${fig(c, 'ours').requestsMean.toFixed(1)} vs ${fig(c, 'sdk').requestsMean.toFixed(1)})`).join(', ')}` : `met (closest: ${worstRatio[0]}, ${fig(worstRatio[0], 'ours').requestsMean.toFixed(1)} vs ${fig(worstRatio[0], 'sdk').requestsMean.toFixed(1)})`}.`);
-  if (!lin || !none) return [...lines, `- (linear or none not run: ${P.curves.join(', ')} only)`, ''];
+  const offClock = pageClockLines(P, fig);
+  lines.push(`- page clock off by ±${P.clockOffMs / 60_000} min: requests/job and lag p95 within 10 % of the true clock's, every curve — ${offClock.missed.length ? `**missed** on ${offClock.missed.join(', ')}` : 'met'} (below).`);
+  if (!lin || !none) return [...lines, `- (linear or none not run: ${P.curves.join(', ')} only)`, '', ...offClock.lines];
   lines.push(`- linear ≤ 12 requests/job — ${lin.requestsMean <= 12 ? 'met' : `**missed** by ${(lin.requestsMean - 12).toFixed(1)}`} (${lin.requestsMean.toFixed(1)}).`);
   const noneOk = none.requestsMean <= noneSdk.requestsMean && none.lagP95 <= noneSdk.lagP95;
   lines.push(`- no progress (none): ≤ the SDK's requests at no worse lag — ${noneOk ? 'met' : '**missed**'} (requests ${none.requestsMean.toFixed(1)} vs ${noneSdk.requestsMean.toFixed(1)}; lag p95 ${s2(none.lagP95)} vs ${s2(noneSdk.lagP95)}${none.lagP95 > noneSdk.lagP95 ? `, worse by ${s2(none.lagP95 - noneSdk.lagP95)}` : ''}; p50 ${s2(none.lagP50)} vs ${s2(noneSdk.lagP50)}).`, '');
-  return lines;
+  return [...lines, ...offClock.lines];
+}
+
+/** How far `x` is from `base`, as a fraction of it (a zero base: 0 when `x`
+ * is zero too, else infinitely far). */
+const drift = (x, base) => (base === 0 ? (x === 0 ? 0 : Infinity) : (x - base) / Math.abs(base));
+const signedPct = (f) => (Number.isFinite(f) ? `${f >= 0 ? '+' : '−'}${Math.abs(f * 100).toFixed(0)} %` : '∞');
+
+/** Ours with the page clock true, fast and slow, per curve: one row each,
+ * then one verdict line per curve (the issue's target: within 10 % of the
+ * true clock's requests/job and lag p95). `missed` names the curves off. */
+function pageClockLines(P, fig) {
+  const off = `${P.clockOffMs / 60_000} min`;
+  const lines = [`### Ours with the page clock off (±${off})`, ''];
+  lines.push(`The same jobs waited on by ours with this process's \`Date.now\` set by the fake's service clock (its \`serviceNowMs\`, the clock of its \`Date\` headers and \`createdAt\`): true, ${off} fast, ${off} slow. The client must date a job by the service's clock (\`Date\` against \`createdAt\`), so a page clock minutes off must change nothing: the target is requests/job and lag p95 within 10 % of the true clock's, on every curve. Fast and slow ran in rounds of their own, ${P.rounds.find((r) => r.schedules.includes('oursFast'))?.curvesAtOnce ?? '?'} curves at a time.`, '');
+  lines.push('| curve | requests/job: true | +' + off + ' | −' + off + ' | lag p95: true | +' + off + ' | −' + off + ' |');
+  lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  const verdicts = [];
+  const missed = [];
+  for (const c of P.curves) {
+    const [t, fast, slow] = ['ours', 'oursFast', 'oursSlow'].map((n) => fig(c, n));
+    if (!t || !fast || !slow) {
+      verdicts.push(`- ${c}: not measured with every page clock.`);
+      missed.push(c);
+      continue;
+    }
+    const d = (r, k) => drift(r[k], t[k]);
+    const cell = (r, k, fmt) => `${fmt(r[k])} (${signedPct(d(r, k))})`;
+    const req = (x) => x.toFixed(1);
+    lines.push(`| ${c} | ${req(t.requestsMean)} | ${cell(fast, 'requestsMean', req)} | ${cell(slow, 'requestsMean', req)} | ${s2(t.lagP95)} | ${cell(fast, 'lagP95', s2)} | ${cell(slow, 'lagP95', s2)} |`);
+    const drifts = [[fast, '+'], [slow, '−']].flatMap(([r, sign]) => [['requestsMean', 'requests/job'], ['lagP95', 'lag p95']]
+      .map(([k, what]) => ({ d: d(r, k), text: `${what} ${signedPct(d(r, k))} at ${sign}${off}` })));
+    const outside = drifts.filter((x) => !(Math.abs(x.d) <= 0.1));
+    const largest = [...drifts].sort((a, b) => Math.abs(b.d) - Math.abs(a.d))[0];
+    if (outside.length) missed.push(c);
+    verdicts.push(outside.length
+      ? `- ${c} — **not** within 10 % of the true clock: ${outside.map((x) => x.text).join('; ')}.`
+      : `- ${c} — within 10 % of the true clock for requests per job and lag p95 (largest drift: ${largest.text}).`);
+  }
+  lines.push('', ...verdicts, '');
+  return { lines, missed };
 }
 
 // `node bench/polling.mjs`: this part alone, per job group then as section 3
@@ -242,7 +310,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
   const r = await measurePolling(root);
   for (const x of r.results) {
-    console.log([x.curve.padEnd(10), x.schedule.padEnd(6), `${x.completed}/${x.jobs}`, `req ${x.requestsMean.toFixed(1)} (max ${x.requestsMax})`,
+    console.log([x.curve.padEnd(10), x.schedule.padEnd(8), `${x.completed}/${x.jobs}`, `req ${x.requestsMean.toFixed(1)} (max ${x.requestsMax})`,
       `lag p50 ${x.lagP50.toFixed(2)} p95 ${x.lagP95.toFixed(2)} max ${x.lagMax.toFixed(2)} min ${x.lagMin.toFixed(2)}`].join('  '));
     for (const o of x.over) console.log(`    over 5 s: job ${o.i} (${o.seconds} s, queued ${o.queue} s): lag ${o.lag.toFixed(2)} s, ${o.requests} requests`);
   }

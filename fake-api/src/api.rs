@@ -5,7 +5,6 @@
 
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use crate::http::{Request, Response};
 use crate::jobs::{Job, Webhook};
@@ -56,7 +55,7 @@ pub fn submit(state: &Arc<Mutex<State>>, schema: &Schema, req: &Request, origin:
             if seen_body != raw_body {
                 return (error(409, "Idempotency-Key was already used with a different request body"), None);
             }
-            let now = Instant::now();
+            let now = s.clock.now_ms();
             let State { jobs, rng, .. } = &mut *s;
             let status = jobs.get(&job_id).map(|j| j.snapshot(now, rng).status).unwrap_or_else(|| "QUEUED".into());
             return (Response::json(202, &json!({ "jobId": job_id, "status": status })), None);
@@ -74,7 +73,8 @@ pub fn submit(state: &Arc<Mutex<State>>, schema: &Schema, req: &Request, origin:
     });
     let id = s.rng.uuid();
     let settings = s.settings.clone();
-    let job = Job::new(id.clone(), &body, &settings, credits, format!("{origin}/media/sample.webm"), webhook);
+    let created = s.clock.now_ms();
+    let job = Job::new(id.clone(), &body, &settings, created, credits, format!("{origin}/media/sample.webm"), webhook);
     let weight = raw_body.len() + 512;
     s.jobs.insert(id.clone(), job.clone(), weight);
     if let Some(k) = key {
@@ -93,7 +93,7 @@ pub fn get_job(state: &Arc<Mutex<State>>, id: &str) -> Response {
         return error(400, "Invalid job id: expected a UUID");
     }
     let mut s = state.lock().expect("state lock");
-    let now = Instant::now();
+    let now = s.clock.now_ms();
     let State { jobs, rng, .. } = &mut *s;
     match jobs.get(id) {
         Some(job) => {

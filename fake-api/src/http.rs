@@ -317,7 +317,8 @@ pub enum Framing {
 ///
 /// The one place a head is written. A header that is not a token name with
 /// a clean value is never sent: the client gets a 500 saying so, and the
-/// caller an error (so it sends no body after it).
+/// caller an error (so it sends no body after it); that 500 keeps `r`'s
+/// `Date` (every answer carries one) when it is clean.
 pub async fn write_head<W: AsyncWrite + Unpin>(w: &mut W, r: &Response, framing: Framing) -> io::Result<()> {
     if let Some((k, _)) = r.headers.iter().find(|(k, v)| !is_token(k) || !is_field_value(v)) {
         eprintln!("fake-apiframe: refused to write the header {k:?}: names must be tokens, values free of control characters");
@@ -325,8 +326,9 @@ pub async fn write_head<W: AsyncWrite + Unpin>(w: &mut W, r: &Response, framing:
             "error": format!("fake-apiframe refused to write the header {k:?}: a header may not contain CR, LF, NUL or other control characters")
         })
         .to_string();
+        let date = named(&r.headers, "Date").find(|v| is_field_value(v)).map(|v| format!("Date: {v}\r\n")).unwrap_or_default();
         let head = format!(
-            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            "HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\n{date}Content-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         );
         w.write_all(head.as_bytes()).await?;
@@ -522,13 +524,15 @@ mod tests {
     #[tokio::test]
     async fn a_header_with_a_line_break_is_never_written() {
         for bad in ["1\r\nSet-Cookie: a=b", "1\nx", "1\rx", "a\0b"] {
-            let r = Response::new(429, "application/json", "{}").header("Retry-After", bad);
+            let r = Response::new(429, "application/json", "{}").header("Retry-After", bad).header("Date", "Sat, 05 Dec 2026 11:22:23 GMT");
             let mut out = Vec::new();
             assert!(write_response(&mut out, &r).await.is_err());
             let text = String::from_utf8(out).unwrap();
             let (head, _) = text.split_once("\r\n\r\n").unwrap();
             assert!(head.starts_with("HTTP/1.1 500 "), "{text}");
             assert!(!head.contains("Set-Cookie") && !head.contains("Retry-After"), "{text}");
+            // The refusal is still dated, by the answer it replaces.
+            assert!(head.contains("\r\nDate: Sat, 05 Dec 2026 11:22:23 GMT\r\n"), "{text}");
         }
         let bad_name = Response::new(200, "text/plain", "").header("X-A\r\nB", "1");
         assert!(write_response(&mut Vec::new(), &bad_name).await.is_err());

@@ -1,7 +1,9 @@
 //! Jobs of the fake: created by a submit, they move QUEUED → PROCESSING
 //! (progress rising along the job's curve, see `curves.rs`; linearly with
-//! noise by default) → COMPLETED, FAILED or CANCELLED on a virtual clock
-//! that runs `time_scale` times faster than real time.
+//! noise by default) → COMPLETED, FAILED or CANCELLED as the service clock
+//! (`clock.rs`, `timeScale`× real time) runs: a job's age is the clock's
+//! reading less its `createdAt`, nothing else, so a `timeScale` set while
+//! it runs speeds or slows it from then on.
 //!
 //! Markers in the prompt steer one job (handy from the demo page):
 //! `#fail`, `#cancel`, `#noprogress`, `#seconds=N` (virtual duration),
@@ -12,7 +14,6 @@
 //! `{videoUrl}`).
 
 use serde_json::{json, Value};
-use std::time::Instant;
 
 use crate::clock::{iso8601, Rng};
 use crate::curves::{seed_of, Curve, Shape};
@@ -29,8 +30,6 @@ pub struct Settings {
     /// Virtual seconds a job takes (queue included).
     pub job_seconds: f64,
     pub queue_seconds: f64,
-    /// Virtual seconds per real second.
-    pub time_scale: f64,
     /// Progress noise, ± points.
     pub noise: f64,
     pub report_progress: bool,
@@ -40,14 +39,7 @@ pub struct Settings {
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            job_seconds: 180.0,
-            queue_seconds: 5.0,
-            time_scale: 1.0,
-            noise: 3.0,
-            report_progress: true,
-            progress_curve: Curve::Linear,
-        }
+        Settings { job_seconds: 180.0, queue_seconds: 5.0, noise: 3.0, report_progress: true, progress_curve: Curve::Linear }
     }
 }
 
@@ -61,11 +53,11 @@ pub struct Webhook {
 #[derive(Clone, Debug)]
 pub struct Job {
     pub id: String,
-    pub started: Instant,
-    pub created_unix_ms: u128,
+    /// `createdAt`, on the service clock (Unix milliseconds).
+    pub created_ms: f64,
+    /// Virtual seconds (service-clock seconds) it takes, queue included.
     pub seconds: f64,
     pub queue_seconds: f64,
-    pub time_scale: f64,
     pub noise: f64,
     pub report_progress: bool,
     /// Its progress curve, drawn at submit from its prompt.
@@ -95,7 +87,16 @@ fn marker<'a>(prompt: &'a str, name: &str) -> Option<&'a str> {
 }
 
 impl Job {
-    pub fn new(id: String, body: &Value, settings: &Settings, credit_cost: u32, video_url: String, webhook: Option<Webhook>) -> Job {
+    /// A job submitted when the service clock read `created_ms`.
+    pub fn new(
+        id: String,
+        body: &Value,
+        settings: &Settings,
+        created_ms: f64,
+        credit_cost: u32,
+        video_url: String,
+        webhook: Option<Webhook>,
+    ) -> Job {
         let prompt = body.get("prompt").and_then(Value::as_str).unwrap_or("");
         let outcome = if marker(prompt, "fail").is_some() {
             Outcome::Failed
@@ -110,11 +111,9 @@ impl Job {
         let shape = Shape::new(curve, seed_of(prompt), seconds - queue_seconds);
         Job {
             id,
-            started: Instant::now(),
-            created_unix_ms: crate::clock::unix_ms(),
+            created_ms,
             seconds,
             queue_seconds,
-            time_scale: settings.time_scale,
             noise: settings.noise,
             // `none` reports nothing, done or not, like `#noprogress`.
             report_progress: settings.report_progress && marker(prompt, "noprogress").is_none() && curve != Curve::None,
@@ -129,18 +128,14 @@ impl Job {
         }
     }
 
-    /// Virtual seconds since creation.
-    pub fn virtual_elapsed(&self, now: Instant) -> f64 {
-        now.duration_since(self.started).as_secs_f64() * self.time_scale
+    /// When it ends, on the service clock: its `completedAt`.
+    pub fn end_ms(&self) -> f64 {
+        self.created_ms + self.seconds * 1000.0
     }
 
-    /// Real time at which the job ends.
-    pub fn real_seconds(&self) -> f64 {
-        self.seconds / self.time_scale
-    }
-
-    pub fn snapshot(&self, now: Instant, rng: &mut Rng) -> Snapshot {
-        let v = self.virtual_elapsed(now);
+    /// Where it is when the service clock reads `now_ms`.
+    pub fn snapshot(&self, now_ms: f64, rng: &mut Rng) -> Snapshot {
+        let v = (now_ms - self.created_ms) / 1000.0;
         if v >= self.seconds {
             let status = match self.outcome {
                 Outcome::Completed => "COMPLETED",
@@ -170,7 +165,7 @@ impl Job {
         } else {
             json!({ "videoUrl": self.video_url })
         };
-        let completed_at = snap.finished.then(|| iso8601(self.created_unix_ms + (self.real_seconds() * 1000.0) as u128));
+        let completed_at = snap.finished.then(|| iso8601(self.end_ms()));
         json!({
             "id": self.id,
             "status": snap.status,
@@ -179,7 +174,7 @@ impl Job {
             "error": (snap.status == "FAILED").then_some("The model could not render this prompt (fake failure); credits were refunded."),
             "creditCost": self.credit_cost,
             "webhookStatus": self.webhook.as_ref().map(|_| "pending"),
-            "createdAt": iso8601(self.created_unix_ms),
+            "createdAt": iso8601(self.created_ms),
             "completedAt": completed_at,
             "result": result,
             "expired": false,
@@ -191,78 +186,90 @@ impl Job {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
+
+    /// When the jobs below are created, on the service clock.
+    const T0: f64 = 1_796_469_743_000.0;
+
+    /// The service clock `secs` virtual seconds after `T0`.
+    fn at(secs: f64) -> f64 {
+        T0 + secs * 1000.0
+    }
 
     fn job(prompt: &str) -> Job {
-        let settings = Settings { time_scale: 1000.0, ..Settings::default() };
-        Job::new("j".into(), &json!({"prompt": prompt}), &settings, 155, "http://x/v.webm".into(), None)
+        Job::new("j".into(), &json!({"prompt": prompt}), &Settings::default(), T0, 155, "http://x/v.webm".into(), None)
     }
 
     #[test]
     fn moves_through_the_states() {
         let j = job("a horse");
         let mut rng = Rng(7);
-        let t0 = j.started;
-        assert_eq!(j.snapshot(t0, &mut rng).status, "QUEUED");
-        let mid = j.snapshot(t0 + Duration::from_millis(90), &mut rng);
+        assert_eq!(j.snapshot(at(0.0), &mut rng).status, "QUEUED");
+        let mid = j.snapshot(at(90.0), &mut rng);
         assert_eq!(mid.status, "PROCESSING");
         let p = mid.progress.unwrap();
         assert!((40..=60).contains(&p), "{p}");
-        let end = j.snapshot(t0 + Duration::from_millis(181), &mut rng);
+        let end = j.snapshot(at(181.0), &mut rng);
         assert_eq!((end.status.as_str(), end.progress, end.finished), ("COMPLETED", Some(100), true));
-        assert_eq!(j.to_json(&end)["result"]["videoUrl"], "http://x/v.webm");
+        let body = j.to_json(&end);
+        assert_eq!(body["result"]["videoUrl"], "http://x/v.webm");
+        // Both dates on the service clock: created at T0, done 180 s later.
+        assert_eq!(
+            (body["createdAt"].as_str(), body["completedAt"].as_str()),
+            (Some("2026-12-05T11:22:23.000Z"), Some("2026-12-05T11:25:23.000Z"))
+        );
+        assert_eq!(j.to_json(&mid)["completedAt"], Value::Null);
     }
 
     #[test]
     fn markers_steer_a_job() {
         let mut rng = Rng(7);
         let f = job("x #fail");
-        let s = f.snapshot(f.started + Duration::from_secs(1), &mut rng);
+        let s = f.snapshot(at(1000.0), &mut rng);
         assert_eq!(s.status, "FAILED");
         assert!(f.to_json(&s)["error"].is_string());
         let c = job("x #cancel");
-        assert_eq!(c.snapshot(c.started + Duration::from_secs(1), &mut rng).status, "CANCELLED");
+        assert_eq!(c.snapshot(at(1000.0), &mut rng).status, "CANCELLED");
         let n = job("x #noprogress #seconds=20 #status=UPSCALING #string-result");
         assert_eq!(n.seconds, 20.0);
-        let s = n.snapshot(n.started + Duration::from_millis(15), &mut rng);
+        let s = n.snapshot(at(15.0), &mut rng);
         assert_eq!((s.status.as_str(), s.progress), ("UPSCALING", None));
-        let done = n.snapshot(n.started + Duration::from_millis(25), &mut rng);
+        let done = n.snapshot(at(25.0), &mut rng);
         assert_eq!(n.to_json(&done)["result"], "http://x/v.webm");
     }
 
     #[test]
     fn the_curve_comes_from_the_settings_or_the_prompt() {
         let mut rng = Rng(7);
-        // 180 s job, 5 s queued; at 1000× a virtual second is a real millisecond.
-        let at = |j: &Job, ms: u64, rng: &mut Rng| j.snapshot(j.started + Duration::from_millis(ms), rng).progress;
-        let settings = Settings { time_scale: 1000.0, progress_curve: Curve::Stall99, ..Settings::default() };
-        let s = Job::new("s".into(), &json!({"prompt": "a horse"}), &settings, 0, String::new(), None);
+        // 180 s job, 5 s queued; `secs` virtual seconds after its creation.
+        let seen = |j: &Job, secs: u64, rng: &mut Rng| j.snapshot(at(secs as f64), rng).progress;
+        let settings = Settings { progress_curve: Curve::Stall99, ..Settings::default() };
+        let s = Job::new("s".into(), &json!({"prompt": "a horse"}), &settings, T0, 0, String::new(), None);
         assert_eq!(s.shape.curve, Curve::Stall99);
-        assert_eq!((at(&s, 1, &mut rng), at(&s, 100, &mut rng), at(&s, 179, &mut rng)), (Some(0), Some(99), Some(99)));
+        assert_eq!((seen(&s, 1, &mut rng), seen(&s, 100, &mut rng), seen(&s, 179, &mut rng)), (Some(0), Some(99), Some(99)));
         // A marker wins over the settings; an unknown name leaves them.
-        let n = Job::new("n".into(), &json!({"prompt": "a horse #curve=none"}), &settings, 0, String::new(), None);
-        assert_eq!((at(&n, 1, &mut rng), at(&n, 100, &mut rng), at(&n, 181, &mut rng)), (None, None, None));
+        let n = Job::new("n".into(), &json!({"prompt": "a horse #curve=none"}), &settings, T0, 0, String::new(), None);
+        assert_eq!((seen(&n, 1, &mut rng), seen(&n, 100, &mut rng), seen(&n, 181, &mut rng)), (None, None, None));
         let l = job("a horse #curve=late");
-        assert_eq!((at(&l, 1, &mut rng), at(&l, 50, &mut rng)), (None, None));
-        assert!(at(&l, 150, &mut rng).is_some_and(|p| (78..=86).contains(&p)));
-        assert_eq!(at(&l, 181, &mut rng), Some(100));
+        assert_eq!((seen(&l, 1, &mut rng), seen(&l, 50, &mut rng)), (None, None));
+        assert!(seen(&l, 150, &mut rng).is_some_and(|p| (78..=86).contains(&p)));
+        assert_eq!(seen(&l, 181, &mut rng), Some(100));
         assert_eq!(
-            Job::new("u".into(), &json!({"prompt": "#curve=sideways"}), &settings, 0, String::new(), None).shape.curve,
+            Job::new("u".into(), &json!({"prompt": "#curve=sideways"}), &settings, T0, 0, String::new(), None).shape.curve,
             Curve::Stall99
         );
         // The same prompt draws the same curve; the curve ignores `noise` when not noisy.
         let steps = Settings { noise: 30.0, ..settings };
-        let a = Job::new("a".into(), &json!({"prompt": "p #curve=steps"}), &steps, 0, String::new(), None);
-        let b = Job::new("b".into(), &json!({"prompt": "p #curve=steps"}), &steps, 0, String::new(), None);
+        let a = Job::new("a".into(), &json!({"prompt": "p #curve=steps"}), &steps, T0, 0, String::new(), None);
+        let b = Job::new("b".into(), &json!({"prompt": "p #curve=steps"}), &steps, T0, 0, String::new(), None);
         assert_eq!(a.shape, b.shape);
         let step = a.shape.k as u32;
-        for ms in (6..180).step_by(7) {
-            let (pa, pb) = (at(&a, ms, &mut rng).unwrap(), at(&b, ms, &mut rng).unwrap());
-            assert!(pa == pb && pa % step == 0, "{ms}: {pa} {pb}");
+        for secs in (6..180).step_by(7) {
+            let (pa, pb) = (seen(&a, secs, &mut rng).unwrap(), seen(&b, secs, &mut rng).unwrap());
+            assert!(pa == pb && pa % step == 0, "{secs}: {pa} {pb}");
         }
         // `reportProgress: false` still silences every curve.
         let quiet = Settings { report_progress: false, ..steps };
-        let q = Job::new("q".into(), &json!({"prompt": "p #curve=fast-tail"}), &quiet, 0, String::new(), None);
-        assert_eq!((at(&q, 1, &mut rng), at(&q, 100, &mut rng), at(&q, 181, &mut rng)), (None, None, None));
+        let q = Job::new("q".into(), &json!({"prompt": "p #curve=fast-tail"}), &quiet, T0, 0, String::new(), None);
+        assert_eq!((seen(&q, 1, &mut rng), seen(&q, 100, &mut rng), seen(&q, 181, &mut rng)), (None, None, None));
     }
 }

@@ -83,8 +83,16 @@ impl Slots {
     }
 }
 
-/// What a refused newcomer is told, written without waiting on it.
-pub const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nContent-Length: 53\r\nConnection: close\r\n\r\n{\"error\":\"Too many open connections to the fake API\"}";
+/// What a refused newcomer is told, written without waiting on it;
+/// `date` is the `Date` header's value (every answer carries one).
+pub fn busy_answer(date: &str) -> Vec<u8> {
+    const BODY: &str = r#"{"error":"Too many open connections to the fake API"}"#;
+    format!(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\nDate: {date}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{BODY}",
+        BODY.len()
+    )
+    .into_bytes()
+}
 
 #[cfg(test)]
 mod tests {
@@ -92,8 +100,10 @@ mod tests {
 
     #[test]
     fn busy_answer_is_well_formed() {
-        let text = std::str::from_utf8(BUSY).unwrap();
-        let (_, body) = text.split_once("\r\n\r\n").unwrap();
+        let answer = busy_answer("Sat, 05 Dec 2026 11:22:23 GMT");
+        let text = std::str::from_utf8(&answer).unwrap();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        assert!(head.contains("\r\nDate: Sat, 05 Dec 2026 11:22:23 GMT\r\n") && head.contains("\r\nContent-Length: 53\r\n"), "{head}");
         assert_eq!(body.len(), 53);
         serde_json::from_str::<serde_json::Value>(body).unwrap();
     }

@@ -84,6 +84,7 @@ fn main() {
     let mut port = 8787u16;
     let mut host = IpAddr::V4(Ipv4Addr::LOCALHOST);
     let mut settings = Settings::default();
+    let mut time_scale = 1.0;
     let mut limits = Limits::default();
     let mut max_entries = DEFAULT_MAX_ENTRIES;
     let mut spec: Option<PathBuf> = None;
@@ -108,7 +109,7 @@ fn main() {
             "--pkg" => config.pkg = value().into(),
             "--media" => config.media = value().into(),
             "--api-key" => config.api_key = Some(value()),
-            "--time-scale" => settings.time_scale = positive(value(), "--time-scale"),
+            "--time-scale" => time_scale = positive(value(), "--time-scale"),
             "--job-seconds" => settings.job_seconds = positive(value(), "--job-seconds"),
             "--spec" => spec = Some(value().into()),
             "--max-connections" => limits.max_connections = count(value(), "--max-connections") as usize,
@@ -133,7 +134,7 @@ fn main() {
             tokio::net::TcpListener::bind((host, port)).await.unwrap_or_else(|e| usage(&format!("cannot listen on {host}:{port}: {e}")));
         let addr = listener.local_addr().unwrap_or_else(|e| usage(&e.to_string()));
         let seed = clock::unix_ms() as u64;
-        let state = State::new(settings, seed, max_entries);
+        let state = State::new(settings, clock::ServiceClock::new(time_scale), seed, max_entries);
         let server = Arc::new(Server::new(state, config, limits, Own::for_addr(addr), schema));
         println!("fake-apiframe listening on http://{addr}");
         server.serve(listener).await;

@@ -12,6 +12,14 @@
 //! DNS-rebinding page), or whose `Sec-Fetch-Site` says another site; every
 //! preflight (`OPTIONS`) to them is refused too. Tools and Node tests, which
 //! send no `Origin`, use them as before.
+//!
+//! Every answer — API, control, static, refusal, busy — carries a `Date`
+//! read from the service clock (`clock.rs`), as the real service's answers
+//! carry its own; the `/v2/` routes expose it to pages (CORS), since a
+//! job's age is that `Date` less its `createdAt`. `GET`/`POST /__fake/config`
+//! answer the clock's reading as `serviceNowMs` (and its pace as
+//! `timeScale`), so a bench can set its own clock by it; `POST` may set it
+//! (`serviceNowMs`, a jump) as well as the pace (`timeScale`, from then on).
 
 use serde_json::{json, Value};
 use std::net::{IpAddr, SocketAddr};
@@ -23,11 +31,12 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Semaphore;
 
 use crate::api;
+use crate::clock::{imf_fixdate, MAX_UNIX_MS};
 use crate::curves::Curve;
 use crate::faults::{self, Kind};
 use crate::http::{read_body, read_chunked, read_head, write_response, IdleWriter, ReadError, Request, Response};
 use crate::jobs::{Job, Outcome};
-use crate::limits::{Admission, Limits, Slots, BUSY};
+use crate::limits::{busy_answer, Admission, Limits, Slots};
 use crate::log::{entry_json, mask_key, Entry};
 use crate::schema::Schema;
 use crate::state::{Config, State};
@@ -73,7 +82,7 @@ fn cors(mut r: Response, req: &Request) -> Response {
     r.headers.push(("Vary".into(), "Origin".into()));
     r.headers.push(("Access-Control-Allow-Methods".into(), "GET, POST, OPTIONS".into()));
     r.headers.push(("Access-Control-Allow-Headers".into(), "Content-Type, X-API-Key, Idempotency-Key, Accept".into()));
-    r.headers.push(("Access-Control-Expose-Headers".into(), "x-request-id, retry-after, x-debug".into()));
+    r.headers.push(("Access-Control-Expose-Headers".into(), "x-request-id, retry-after, x-debug, date".into()));
     r.headers.push(("Access-Control-Max-Age".into(), "600".into()));
     r
 }
@@ -116,7 +125,7 @@ impl Server {
                     tokio::spawn(self.clone().connection(stream, place));
                 }
                 None => {
-                    let _ = stream.try_write(BUSY);
+                    let _ = stream.try_write(&busy_answer(&self.date()));
                 }
             }
         }
@@ -180,7 +189,7 @@ impl Server {
     /// gently: what the client still sends is read and dropped for a moment.
     async fn refuse(&self, stream: TcpStream, status: u16, why: &str) {
         let mut out = IdleWriter::new(stream, self.limits.idle_timeout.min(LINGER * 5));
-        if write_response(&mut out, &api::error(status, why)).await.is_err() {
+        if write_response(&mut out, &self.dated(api::error(status, why))).await.is_err() {
             return;
         }
         let mut stream = out.into_inner();
@@ -206,18 +215,28 @@ impl Server {
                 None if req.method == "OPTIONS" => api::error(403, "The control routes (/__fake/*) take no cross-origin requests"),
                 None => self.control(req.path.trim_start_matches("/__fake").trim_start_matches('/'), &req),
             };
-            let _ = write_response(out, &r).await;
+            let _ = write_response(out, &self.dated(r)).await;
         } else if req.path.starts_with("/v2/") {
             if req.method == "OPTIONS" {
-                let _ = write_response(out, &cors(Response::new(204, "text/plain", ""), &req)).await;
+                let _ = write_response(out, &self.dated(cors(Response::new(204, "text/plain", ""), &req))).await;
             } else {
                 self.api(out, req, &origin).await;
             }
         } else if req.method == "OPTIONS" {
-            let _ = write_response(out, &Response::new(204, "text/plain", "").header("Allow", "GET")).await;
+            let _ = write_response(out, &self.dated(Response::new(204, "text/plain", "").header("Allow", "GET"))).await;
         } else {
-            let _ = write_response(out, &self.static_file(&req.path)).await;
+            let _ = write_response(out, &self.dated(self.static_file(&req.path))).await;
         }
+    }
+
+    /// The service clock's now as a `Date` header value.
+    fn date(&self) -> String {
+        imf_fixdate(self.state.lock().expect("state lock").clock.now_ms())
+    }
+
+    /// `r` with the `Date` every answer carries, read as it is about to go.
+    fn dated(&self, r: Response) -> Response {
+        r.header("Date", &self.date())
     }
 
     /// Why a request to the control routes is not the fake's own, if it is not.
@@ -297,7 +316,7 @@ impl Server {
             None => None,
         };
         let response = response.unwrap_or_else(|| self.serve_api(&req, route, origin));
-        let response = cors(response.header("x-request-id", &request_id), &req);
+        let response = self.dated(cors(response.header("x-request-id", &request_id), &req));
         self.log(&req, if drop_after { 0 } else { response.status });
         if drop_after {
             return;
@@ -365,7 +384,8 @@ impl Server {
                 Err(e) => api::error(400, &e),
             },
             ("POST", "config") => {
-                // An unknown curve changes nothing (not even the other fields).
+                // An unknown curve or a bad `serviceNowMs` changes nothing
+                // (not even the other fields).
                 let curve = match body.get("progressCurve") {
                     None => None,
                     Some(v) => match v.as_str().and_then(Curve::parse) {
@@ -373,6 +393,26 @@ impl Server {
                         None => return api::error(400, &format!("progressCurve must be one of {}, not {v}", Curve::names())),
                     },
                 };
+                let service_now = match body.get("serviceNowMs") {
+                    None => None,
+                    Some(v) => match v.as_f64().filter(|ms| (0.0..=MAX_UNIX_MS).contains(ms)) {
+                        Some(ms) => Some(ms),
+                        None => {
+                            return api::error(
+                                400,
+                                &format!("serviceNowMs must be a Unix time in milliseconds, 0 to {MAX_UNIX_MS}, not {v}"),
+                            )
+                        }
+                    },
+                };
+                // Both clock changes take effect at this one moment.
+                let t = std::time::Instant::now();
+                if let Some(ms) = service_now {
+                    s.clock.set(ms, t);
+                }
+                if let Some(v) = body.get("timeScale").and_then(Value::as_f64).filter(|v| *v > 0.0) {
+                    s.clock.set_scale(v, t);
+                }
                 let st = &mut s.settings;
                 if let Some(c) = curve {
                     st.progress_curve = c;
@@ -384,18 +424,15 @@ impl Server {
                 if let Some(v) = num("queueSeconds").filter(|v| *v >= 0.0) {
                     st.queue_seconds = v;
                 }
-                if let Some(v) = num("timeScale").filter(|v| *v > 0.0) {
-                    st.time_scale = v;
-                }
                 if let Some(v) = num("noise").filter(|v| *v >= 0.0) {
                     st.noise = v;
                 }
                 if let Some(v) = body.get("reportProgress").and_then(Value::as_bool) {
                     st.report_progress = v;
                 }
-                Response::json(200, &settings_json(st))
+                Response::json(200, &config_json(&s))
             }
-            ("GET", "config") => Response::json(200, &settings_json(&s.settings)),
+            ("GET", "config") => Response::json(200, &config_json(&s)),
             _ => api::error(404, "unknown control route"),
         }
     }
@@ -430,14 +467,18 @@ fn huge_prefix(req: &Request, route: &str) -> String {
     }
 }
 
-fn settings_json(s: &crate::jobs::Settings) -> Value {
+/// The answer of `GET`/`POST /__fake/config`: the settings, the service
+/// clock's pace and its reading now (whole Unix milliseconds).
+fn config_json(s: &State) -> Value {
+    let st = &s.settings;
     json!({
-        "jobSeconds": s.job_seconds,
-        "queueSeconds": s.queue_seconds,
-        "timeScale": s.time_scale,
-        "noise": s.noise,
-        "reportProgress": s.report_progress,
-        "progressCurve": s.progress_curve.name(),
+        "jobSeconds": st.job_seconds,
+        "queueSeconds": st.queue_seconds,
+        "timeScale": s.clock.scale(),
+        "noise": st.noise,
+        "reportProgress": st.report_progress,
+        "progressCurve": st.progress_curve.name(),
+        "serviceNowMs": s.clock.now_ms().floor() as i64,
     })
 }
 
@@ -467,30 +508,42 @@ fn content_type(p: &Path) -> &'static str {
     }
 }
 
-/// Sends the job's webhook events at their moments: `progress` at 25, 50
-/// and 75 %, then `completed` or `failed`.
+/// The longest a pending webhook sleeps before it looks at the service
+/// clock again: a `timeScale` set meanwhile moves its moment.
+const WEBHOOK_NAP: Duration = Duration::from_millis(100);
+
+/// Sends the job's webhook events at their moments on the service clock:
+/// `progress` at 25, 50 and 75 % of its processing, then `completed` or
+/// `failed` just after its end.
 async fn send_webhooks(state: Arc<Mutex<State>>, job: Job) {
     let Some(hook) = job.webhook.clone() else { return };
-    let real = job.real_seconds();
+    let (start, end) = (job.created_ms + job.queue_seconds * 1000.0, job.end_ms());
     let mut moments: Vec<(f64, &str)> = Vec::new();
     if hook.events.iter().any(|e| e == "progress") && job.report_progress {
-        let processing = job.queue_seconds / job.time_scale;
         for f in [0.25, 0.5, 0.75] {
-            moments.push((processing + (real - processing) * f, "progress"));
+            moments.push((start + (end - start) * f, "progress"));
         }
     }
+    // 10 virtual ms after the end, so the event reads it ended.
     match job.outcome {
-        Outcome::Completed if hook.events.iter().any(|e| e == "completed") => moments.push((real + 0.01, "completed")),
-        Outcome::Failed if hook.events.iter().any(|e| e == "failed") => moments.push((real + 0.01, "failed")),
+        Outcome::Completed if hook.events.iter().any(|e| e == "completed") => moments.push((end + 10.0, "completed")),
+        Outcome::Failed if hook.events.iter().any(|e| e == "failed") => moments.push((end + 10.0, "failed")),
         _ => {}
     }
     for (at, event) in moments {
-        // A `#seconds=1e30` job never reaches its moments.
-        let Some(when) = Duration::try_from_secs_f64(at).ok().and_then(|d| job.started.checked_add(d)) else { return };
-        tokio::time::sleep(when.saturating_duration_since(std::time::Instant::now())).await;
+        loop {
+            let left = state.lock().expect("state lock").clock.real_until(at, std::time::Instant::now());
+            match left {
+                // A `#seconds=1e30` job never reaches its moments.
+                None => return,
+                Some(left) if left.is_zero() => break,
+                Some(left) => tokio::time::sleep(left.min(WEBHOOK_NAP)).await,
+            }
+        }
         let body = {
             let mut s = state.lock().expect("state lock");
-            let snap = job.snapshot(std::time::Instant::now(), &mut s.rng);
+            let now = s.clock.now_ms();
+            let snap = job.snapshot(now, &mut s.rng);
             crate::webhooks::event_body(event, &job.to_json(&snap))
         };
         if let Err(e) = crate::webhooks::deliver(&hook.url, &hook.api_key, &body).await {

@@ -1,5 +1,6 @@
-//! Everything the fake remembers, behind one lock: settings, jobs,
-//! idempotency keys, queued faults and the request log — each bounded.
+//! Everything the fake remembers, behind one lock: settings, the service
+//! clock, jobs, idempotency keys, queued faults and the request log — each
+//! bounded.
 //! The request log, the job table and the idempotency table keep the last
 //! `max_entries` entries (10,000 unless `--max-entries` says otherwise) and
 //! at most [`MAX_TABLE_BYTES`] of stored text each, evicting the oldest
@@ -9,7 +10,7 @@ use std::collections::{HashMap, VecDeque};
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::clock::Rng;
+use crate::clock::{Rng, ServiceClock};
 use crate::faults::Fault;
 use crate::jobs::{Job, Settings};
 use crate::log::Entry;
@@ -116,6 +117,9 @@ impl<V> BoundedMap<V> {
 
 pub struct State {
     pub settings: Settings,
+    /// The one clock jobs age on and every date is read from; `reset`
+    /// leaves it running.
+    pub clock: ServiceClock,
     pub jobs: BoundedMap<Job>,
     /// Idempotency-Key → (body as sent, job id).
     pub idempotency: BoundedMap<(String, String)>,
@@ -128,9 +132,10 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(settings: Settings, seed: u64, max_entries: usize) -> State {
+    pub fn new(settings: Settings, clock: ServiceClock, seed: u64, max_entries: usize) -> State {
         State {
             settings,
+            clock,
             jobs: BoundedMap::new(max_entries, MAX_TABLE_BYTES),
             idempotency: BoundedMap::new(max_entries, MAX_TABLE_BYTES),
             faults: Vec::new(),
@@ -165,13 +170,13 @@ mod tests {
 
     #[test]
     fn tables_keep_the_last_ten_thousand_by_default() {
-        let mut s = State::new(Settings::default(), 1, DEFAULT_MAX_ENTRIES);
+        let mut s = State::new(Settings::default(), ServiceClock::new(1.0), 1, DEFAULT_MAX_ENTRIES);
         let body = serde_json::json!({"prompt": "x"});
         let entry = |i: usize| Entry { method: "GET".into(), path: format!("/v2/jobs/{i}"), headers: Vec::new(), t_ms: 0.0, status: 200 };
         for i in 0..DEFAULT_MAX_ENTRIES + 5 {
             let id = format!("key-{i}");
             s.idempotency.insert(id.clone(), ("{}".into(), id.clone()), 100);
-            s.jobs.insert(id.clone(), Job::new(id.clone(), &body, &s.settings, 0, String::new(), None), 100);
+            s.jobs.insert(id.clone(), Job::new(id.clone(), &body, &s.settings, 0.0, 0, String::new(), None), 100);
             s.log.push(entry(i), 100);
         }
         assert_eq!((s.idempotency.len(), s.jobs.len(), s.log.len()), (DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_ENTRIES));

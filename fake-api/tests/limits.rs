@@ -181,6 +181,7 @@ fn when_every_connection_does_real_work_a_newcomer_gets_503() {
     let r = read_reply(&mut s);
     assert_eq!(r.status, 503);
     assert_eq!(r.header("retry-after"), Some("1"));
+    assert!(r.header("date").is_some_and(|d| d.ends_with(" GMT")), "dated like every answer: {:?}", r.headers);
     assert!(started.elapsed() < Duration::from_millis(1500));
     for t in busy {
         assert_eq!(t.join().unwrap(), 404, "the slow requests are answered in full");

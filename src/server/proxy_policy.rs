@@ -411,8 +411,10 @@ pub fn has_duplicate_keys(v: &Value) -> bool {
     }
 }
 
-/// Response headers passed back to the caller.
-pub const PASSED_BACK_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id"];
+/// Response headers passed back to the caller. `date` is the service's:
+/// the client dates a job's age by it against `createdAt` (both on the
+/// service's clock), so the proxy's own clock must not stand in for it.
+pub const PASSED_BACK_HEADERS: &[&str] = &["content-type", "retry-after", "x-request-id", "date"];
 
 /// Whether a header value may be forwarded: visible ASCII and inner spaces
 /// only (no CR, LF or NUL).

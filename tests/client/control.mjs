@@ -14,7 +14,12 @@ export function fakeControl(baseUrl) {
   return {
     baseUrl,
     reset: () => call('POST', 'reset', {}),
+    /** Sets what `settings` names; answers every setting, and the service
+     * clock's now as `serviceNowMs` (`serviceNowMs` in `settings` sets it). */
     config: (settings) => call('POST', 'config', settings),
+    /** The service clock's now (Unix ms): what the fake's `Date` headers and
+     * `createdAt` are read from; it runs `timeScale`× real time. */
+    serviceNowMs: async () => (await call('GET', 'config')).serviceNowMs,
     fault: (fault) => call('POST', 'faults', fault),
     log: () => call('GET', 'log'),
     /** The log's API entries only (method, path, headers, t, status). */

@@ -63,6 +63,22 @@ test('a valid submit is validated, forwarded with the owner key, and its answer 
   assert.equal((await poll.json()).id, body.jobId);
 });
 
+test("the service's Date passes back, through the handler and the node:http adapter (the proxy's clock never stands in)", async () => {
+  // The fake's clock set far from this machine's: a Date from it is the service's.
+  await ctl.config({ serviceNowMs: Date.UTC(2031, 0, 1), timeScale: 1 });
+  const submitted = await post(HORSE);
+  assert.equal(submitted.status, 202);
+  assert.match(submitted.headers.get('date'), /^Wed, 01 Jan 2031 00:00:0\d GMT$/);
+  const { jobId } = await submitted.json();
+  const polled = await fetch(`${origin}${BASE}/v2/jobs/${jobId}`);
+  assert.equal(polled.status, 200);
+  assert.match(polled.headers.get('date'), /^Wed, 01 Jan 2031 00:00:0\d GMT$/, 'one Date, the service\'s, not node:http\'s own');
+  // Answered locally: the proxy's own clock (node:http's Date) is all there is.
+  const local = await fetch(`${origin}${BASE}/v2/jobs/not-a-uuid`);
+  assert.equal(local.status, 404);
+  assert.doesNotMatch(local.headers.get('date') ?? '', /2031/);
+});
+
 test('every other method, path and traversal is answered locally; nothing reaches upstream', async () => {
   const cases = [
     ['GET', '/v2/me', 404],
@@ -141,6 +157,7 @@ test('a foreign Origin is refused (never reflected); a listed one gets CORS head
   const ok = await post(HORSE, { origin: 'https://app.example' });
   assert.equal(ok.status, 202);
   assert.equal(ok.headers.get('access-control-allow-origin'), 'https://app.example');
+  assert.deepEqual(ok.headers.get('access-control-expose-headers').split(/, */).sort(), ['date', 'retry-after', 'x-request-id']);
   const preOk = await call('/v2/videos/generate', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
   assert.equal(preOk.status, 204);
   assert.equal(preOk.headers.get('access-control-allow-origin'), 'https://app.example');

@@ -199,7 +199,7 @@ async fn answer(
     };
     if let Some(origin) = cors {
         out.headers.push(("access-control-allow-origin", origin));
-        out.headers.push(("access-control-expose-headers", String::from("retry-after, x-request-id")));
+        out.headers.push(("access-control-expose-headers", String::from("retry-after, x-request-id, date")));
     }
     out.headers.push(("vary", String::from("origin")));
     out
@@ -267,7 +267,7 @@ async fn pass(
     match forward(config, route, body, key.as_deref()).await {
         Ok(raw) => {
             let mut headers = Vec::new();
-            let passed = [raw.content_type, raw.retry_after, raw.request_id];
+            let passed = [raw.content_type, raw.retry_after, raw.request_id, raw.date];
             for (name, value) in PASSED_BACK_HEADERS.iter().zip(passed) {
                 // A header that echoes the key, in any spelling, is not
                 // passed on at all (its value has no other use to a page).
