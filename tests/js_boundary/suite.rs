@@ -123,3 +123,67 @@ fn estimate_and_capabilities() {
     assert_eq!(get(&caps, "images.max").as_f64(), Some(9.0));
     let _ = caps.dyn_ref::<js_sys::Object>().expect("a plain object");
 }
+
+/// A `store` as JS makes it: a Map behind the `Storage` methods, holding
+/// one good record, one that does not parse, and one from another version.
+fn map_store() -> JsValue {
+    js(r#"(() => {
+      const m = new Map();
+      const s = { get length() { return m.size; }, key: (i) => [...m.keys()][i] ?? null,
+        getItem: (k) => m.get(k) ?? null, setItem: (k, v) => { m.set(k, String(v)); }, removeItem: (k) => { m.delete(k); }, m };
+      const p = 'happyhorse:https://api.example|';
+      m.set(p + 'good', JSON.stringify({ v: 1, baseUrl: 'https://api.example', key: 'good', body: { model: 'happyhorse-1.1', prompt: 'horses' }, savedAt: 5,
+        jobId: '0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c', job: { id: '0e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c', status: 'PROCESSING', progress: 40 } }));
+      m.set(p + 'broken', '{"v":1,');
+      m.set(p + 'next', JSON.stringify({ v: 2 }));
+      return s;
+    })()"#)
+}
+
+#[wasm_bindgen_test]
+fn a_store_lists_what_it_can_read_and_reports_the_rest() {
+    use happyhorse::wasm::client::Client;
+    let store = map_store();
+    let reported = js("[]");
+    let options = js("({ baseUrl: 'https://api.example' })");
+    js_sys::Reflect::set(&options, &"store".into(), &store).unwrap();
+    let push = js_sys::Reflect::get(&reported, &"push".into()).unwrap().dyn_into::<js_sys::Function>().unwrap().bind(&reported);
+    js_sys::Reflect::set(&options, &"onStoreError".into(), &push).unwrap();
+    let client = Client::new(Some(options.unchecked_into())).unwrap();
+    let jobs = client.jobs();
+    assert_eq!(jobs.length(), 1);
+    let job = jobs.get(0);
+    assert_eq!(get(&job, "idempotencyKey").as_string().as_deref(), Some("good"));
+    assert_eq!(get(&job, "job.progress").as_f64(), Some(40.0));
+    assert_eq!(get(&job, "finished"), JsValue::FALSE);
+    assert_eq!(get(&job, "request.prompt").as_string().as_deref(), Some("horses"));
+    let codes: Vec<String> = js_sys::Array::from(&reported).iter().map(|e| get(&e, "code").as_string().unwrap()).collect();
+    assert_eq!(codes, ["STORAGE", "STORAGE"], "the broken and the other-version record, once each");
+    assert!(js_sys::Array::from(&reported).iter().all(|e| e.is_instance_of::<js_sys::Error>()));
+    assert_eq!(client.jobs().length(), 1);
+    assert_eq!(js_sys::Array::from(&reported).length(), 2, "not reported again");
+    assert!(client.forget("good"));
+    assert_eq!(client.jobs().length(), 0);
+    assert_eq!(get(&store, "m.size").as_f64(), Some(2.0), "the unreadable records are left as they are");
+}
+
+#[wasm_bindgen_test]
+fn a_store_that_throws_or_is_not_one_never_throws_through_wasm() {
+    use happyhorse::wasm::client::Client;
+    let throwing = js(
+        "({ get length() { throw new Error('denied'); }, key() { throw 1; }, getItem() { throw Symbol('s'); }, setItem() { throw null; }, removeItem() { throw new Proxy({}, {}); } })",
+    );
+    let options = js("({})");
+    js_sys::Reflect::set(&options, &"store".into(), &throwing).unwrap();
+    js_sys::Reflect::set(&options, &"onStoreError".into(), &js("() => { throw new Error('and the callback') }")).unwrap();
+    let client = Client::new(Some(options.unchecked_into())).unwrap();
+    assert_eq!(client.jobs().length(), 0);
+    assert!(!client.forget("x"));
+    for bad in ["({})", "'localStorage'", "new Proxy({}, { get() { throw new Error('trap'); } })"] {
+        let options = js("({})");
+        js_sys::Reflect::set(&options, &"store".into(), &js(bad)).unwrap();
+        let e: JsValue = Client::new(Some(options.unchecked_into())).err().map(Into::into).expect(bad);
+        assert_eq!(get(&e, "code").as_string().as_deref(), Some("INVALID_REQUEST"), "{bad}");
+    }
+    assert_eq!(get(&validate(&js("({ prompt: 'horses' })")), "ok"), JsValue::TRUE, "the module is intact");
+}
