@@ -29,7 +29,7 @@ pub fn estimate(request: &Value) -> Result<Estimate, Report> {
 
 /// [`estimate`] of a request already checked: `report` is its `validate`
 /// answer (so a caller that has it does not check the request twice).
-pub fn estimate_checked(request: &Value, report: &Report) -> Result<Estimate, Report> {
+pub(crate) fn estimate_checked(request: &Value, report: &Report) -> Result<Estimate, Report> {
     let spec = &HAPPYHORSE_11;
     let blocking: Vec<_> = report
         .errors

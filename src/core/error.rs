@@ -196,13 +196,13 @@ fn summary(errors: &[Issue]) -> String {
 }
 
 /// Statuses worth retrying: 408, 429 and every 5xx.
-pub fn is_retryable_status(status: u16) -> bool {
+pub(crate) fn is_retryable_status(status: u16) -> bool {
     status == 408 || status == 429 || (500..600).contains(&status)
 }
 
 /// The failure for a non-2xx answer. `body` is the parsed JSON body, or
 /// `Value::Undefined` when it was not JSON.
-pub fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_after_ms: Option<f64>) -> Error {
+pub(crate) fn from_status(status: u16, body: &Value, request_id: Option<String>, retry_after_ms: Option<f64>) -> Error {
     let code = match status {
         400 | 422 => ErrorCode::InvalidRequest,
         401 => ErrorCode::Unauthorized,

@@ -188,13 +188,17 @@ impl Report {
             self.warnings.push(issue);
         }
     }
+}
 
-    /// Codes of all errors, in order (handy in tests and logs).
-    pub fn error_codes(&self) -> Vec<&'static str> {
+/// For the tests' assertions.
+#[cfg(test)]
+impl Report {
+    /// Codes of all errors, in order.
+    pub(crate) fn error_codes(&self) -> Vec<&'static str> {
         self.errors.iter().map(|i| i.code.as_str()).collect()
     }
 
-    pub fn warning_codes(&self) -> Vec<&'static str> {
+    pub(crate) fn warning_codes(&self) -> Vec<&'static str> {
         self.warnings.iter().map(|i| i.code.as_str()).collect()
     }
 }
@@ -213,7 +217,7 @@ impl serde::Serialize for Report {
 }
 
 /// `parent.child`, or `child` at the root.
-pub fn join_path(parent: &str, child: &str) -> String {
+pub(crate) fn join_path(parent: &str, child: &str) -> String {
     if parent.is_empty() {
         child.to_string()
     } else {
@@ -226,7 +230,7 @@ pub fn join_path(parent: &str, child: &str) -> String {
 }
 
 /// `parent[index]`.
-pub fn index_path(parent: &str, index: usize) -> String {
+pub(crate) fn index_path(parent: &str, index: usize) -> String {
     let mut p = String::from(parent);
     p.push('[');
     crate::core::value::push_u64(index as u64, &mut p);

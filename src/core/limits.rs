@@ -3,6 +3,10 @@
 //! the time and memory one call can take, whatever it is given. They are
 //! ours, not the service's: each sits far above anything a valid request or
 //! a real answer needs, so no valid input ever meets one.
+//!
+//! Most of them are applied by the readers of JS values and network bodies,
+//! which run in wasm only: a native build does not use them.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 /// Nesting depth at which reading stops (a cycle ends here too). A valid
 /// request is 3 levels deep.
@@ -30,9 +34,6 @@ pub const MAX_STRING_UNITS: usize = 65_536;
 pub const MAX_TOTAL_UNITS: usize = 1 << 20;
 /// Largest response body read from the network: a job answer is a few KB.
 pub const MAX_BODY_BYTES: usize = 1 << 20;
-/// Largest webhook body `verifyWebhook` checks; a larger one is `false`
-/// unread. The service's events are a few hundred bytes.
-pub const MAX_WEBHOOK_BODY_BYTES: usize = 1 << 20;
 /// Finished jobs a client keeps in its store (the newest); older ones are
 /// dropped. Unfinished jobs are never dropped for room.
 pub const MAX_FINISHED_RECORDS: usize = 20;

@@ -5,24 +5,26 @@
 
 pub mod capabilities;
 pub mod cost;
-pub mod date;
+pub(crate) mod date;
 pub mod error;
 pub mod image_probe;
 pub mod issue;
 pub mod job;
 pub mod json;
-pub mod limits;
+pub(crate) mod limits;
 pub mod options;
-pub mod redact;
+pub(crate) mod redact;
 pub mod references;
 pub mod request;
 pub mod spec;
-pub mod text;
-pub mod url;
+pub(crate) mod text;
+pub(crate) mod url;
 pub mod uuid;
 pub mod validate;
-pub mod value;
+pub(crate) mod value;
 
+#[cfg(test)]
+mod properties_tests;
 #[cfg(test)]
 pub(crate) mod testing;
 

@@ -52,7 +52,7 @@ fn header_safe(s: &str) -> bool {
 /// Whether `k` is an `Idempotency-Key` the service takes: 1 to 255 UTF-16
 /// units of visible ASCII (what the client sends, and what `createProxy`
 /// passes on).
-pub fn idempotency_key_ok(k: &str) -> bool {
+pub(crate) fn idempotency_key_ok(k: &str) -> bool {
     !k.is_empty() && utf16_len(k) <= IDEMPOTENCY_KEY_MAX && header_safe(k)
 }
 

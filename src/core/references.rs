@@ -7,7 +7,7 @@
 
 /// One mention of an image in the prompt, borrowing its text from it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Reference<'a> {
+pub(crate) struct Reference<'a> {
     /// The number written, saturated at `u32::MAX` for absurd inputs.
     pub number: u32,
     /// Exactly `[Image N]` (capital I, one space, no leading zero).
@@ -66,7 +66,7 @@ fn find_i(b: &[u8]) -> Option<usize> {
 }
 
 /// All mentions of `image <digits>` in `prompt`, bracketed or not, in order.
-pub fn scan(prompt: &str) -> Vec<Reference<'_>> {
+pub(crate) fn scan(prompt: &str) -> Vec<Reference<'_>> {
     let bytes = prompt.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;

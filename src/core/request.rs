@@ -72,7 +72,7 @@ pub fn build_request(request: &Value, options: &Value, fallback_key: &str) -> Re
 }
 
 /// Builds the request from an already validated body and options.
-pub fn assemble(request: &Value, opts: &SendOptions, fallback_key: &str) -> HttpRequest {
+pub(crate) fn assemble(request: &Value, opts: &SendOptions, fallback_key: &str) -> HttpRequest {
     let key = opts.idempotency_key.as_deref().unwrap_or(fallback_key);
     HttpRequest {
         method: "POST",
@@ -88,7 +88,7 @@ pub fn assemble(request: &Value, opts: &SendOptions, fallback_key: &str) -> Http
 /// upstream calls. A submission (`submit`) carries a JSON body; the client
 /// always gives it an idempotency key, a proxy passes on the caller's if
 /// any. `X-API-Key` only when there is a key.
-pub fn service_headers(api_key: Option<&str>, submit: bool, idempotency_key: Option<&str>) -> Vec<(&'static str, String)> {
+pub(crate) fn service_headers(api_key: Option<&str>, submit: bool, idempotency_key: Option<&str>) -> Vec<(&'static str, String)> {
     let mut headers = vec![("Accept", String::from("application/json"))];
     if submit {
         headers.push(("Content-Type", String::from("application/json")));
@@ -104,7 +104,7 @@ pub fn service_headers(api_key: Option<&str>, submit: bool, idempotency_key: Opt
 
 /// The body as sent: the caller's fields in their order, with `model`
 /// added in front when it was left out.
-pub fn wire_body(request: &Value) -> Value {
+pub(crate) fn wire_body(request: &Value) -> Value {
     match request {
         Value::Object(props) if request.get("model").is_none() => {
             let mut with_model = Vec::with_capacity(props.len() + 1);

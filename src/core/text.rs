@@ -193,11 +193,6 @@ pub fn one_of(values: &[&str]) -> String {
 
 /// Levenshtein distance of two short byte strings, on the stack: inputs
 /// longer than 64 bytes count as far apart.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    edit_distance_bytes(a.as_bytes(), b.as_bytes())
-}
-
-/// [`edit_distance`] of byte strings.
 pub fn edit_distance_bytes(a: &[u8], b: &[u8]) -> usize {
     if a.len() > 64 || b.len() > 64 {
         return usize::MAX;
@@ -263,6 +258,10 @@ mod tests {
         for s in ["", "abc", "é", "🐎", "a🐎é中\u{10ffff}"] {
             assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s}");
         }
+    }
+
+    fn edit_distance(a: &str, b: &str) -> usize {
+        edit_distance_bytes(a.as_bytes(), b.as_bytes())
     }
 
     #[test]

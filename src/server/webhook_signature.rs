@@ -1,9 +1,14 @@
 //! The pure half of webhook verification: reading the signature header and
 //! comparing MACs in constant time. The HMAC itself is WebCrypto's (see
 //! `wasm/server/verify_webhook.rs`): the provider signs the raw body with HMAC-SHA256,
-//! keyed with the 32 bytes of SHA-256(API key).
+//! keyed with the 32 bytes of SHA-256(API key). And the bound on what is
+//! checked: anyone can post to a webhook URL.
 
 use crate::core::text::hex_digit;
+
+/// Largest webhook body `verifyWebhook` checks; a larger one is `false`
+/// unread. The service's events are a few hundred bytes.
+pub const MAX_WEBHOOK_BODY_BYTES: usize = 1 << 20;
 
 /// The MAC bytes of `sha256=<hex>` or bare `<hex>` (any case); `None` when
 /// it is not 64 hex digits.

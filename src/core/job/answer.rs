@@ -97,13 +97,13 @@ fn redact_value(v: &mut Value, secret: &str) {
 
 /// Why an answer could not be read.
 #[derive(Clone, Debug, PartialEq)]
-pub struct BadResponse(pub &'static str);
+pub(crate) struct BadResponse(pub &'static str);
 
 fn non_empty_string(v: Option<&Value>) -> Option<String> {
     v.and_then(Value::as_str).filter(|s| !s.is_empty()).map(str::to_string)
 }
 
-pub fn parse_accepted(body: &Value) -> Result<Accepted, BadResponse> {
+pub(crate) fn parse_accepted(body: &Value) -> Result<Accepted, BadResponse> {
     if !matches!(body, Value::Object(_)) {
         return Err(BadResponse("the submit answer is not a JSON object"));
     }
@@ -117,7 +117,7 @@ pub fn parse_accepted(body: &Value) -> Result<Accepted, BadResponse> {
     Ok(Accepted { job_id, status })
 }
 
-pub fn parse_job(body: &Value) -> Result<Job, BadResponse> {
+pub(crate) fn parse_job(body: &Value) -> Result<Job, BadResponse> {
     if !matches!(body, Value::Object(_)) {
         return Err(BadResponse("the job answer is not a JSON object"));
     }
@@ -147,7 +147,7 @@ pub fn parse_job(body: &Value) -> Result<Job, BadResponse> {
 /// Whether `job`, read from `GET /v2/jobs/{asked}`, is an answer the client
 /// can trust: it is about the job asked for (ids compared without case),
 /// and a COMPLETED job that is not `expired` names its video.
-pub fn check_job(job: &Job, asked: &str) -> Result<(), BadResponse> {
+pub(crate) fn check_job(job: &Job, asked: &str) -> Result<(), BadResponse> {
     if !job.job_id.eq_ignore_ascii_case(asked) {
         return Err(BadResponse("the service answered about another job than the one asked for"));
     }
@@ -159,7 +159,7 @@ pub fn check_job(job: &Job, asked: &str) -> Result<(), BadResponse> {
 
 /// Video URLs from a `result` of any shape seen: a bare string,
 /// `{videoUrl}`, `{videoUrls: [...]}`, `{url}`, or an array of those.
-pub fn video_urls(result: Option<&Value>) -> Vec<String> {
+pub(crate) fn video_urls(result: Option<&Value>) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(r) = result {
         collect_urls(r, &mut out, 0);

@@ -65,7 +65,7 @@ pub enum Reply {
 
 /// A 2xx answer whose body is JSON.
 #[derive(Clone, Debug, PartialEq)]
-pub struct Incoming {
+pub(crate) struct Incoming {
     pub status: u16,
     pub body: Value,
     pub request_id: Option<String>,
@@ -74,7 +74,7 @@ pub struct Incoming {
 }
 
 /// The error of an aborted call.
-pub fn aborted() -> Error {
+pub(crate) fn aborted() -> Error {
     Error::new(ErrorCode::Aborted, "aborted by the caller's signal")
 }
 
@@ -124,7 +124,7 @@ impl Reply {
     /// any failure above). A `Retry-After` date is read against the answer's
     /// `Date` (both the service's clock), and against `now_ms` only when
     /// there is none.
-    pub fn judge(self, timeout_ms: f64, now_ms: f64) -> Result<Incoming, Error> {
+    pub(crate) fn judge(self, timeout_ms: f64, now_ms: f64) -> Result<Incoming, Error> {
         let answer = self.answer(timeout_ms)?;
         let Answer { status, request_id, retry_after, date, body, .. } = answer;
         let date_ms = date.and_then(|d| crate::core::date::http_date_ms(d.trim()));

@@ -95,7 +95,7 @@ const RECENT_RISES: usize = 3;
 
 /// The running state of one wait.
 #[derive(Clone, Debug)]
-pub struct PollSchedule {
+pub(crate) struct PollSchedule {
     config: PollConfig,
     started_ms: f64,
     polls: u32,
@@ -121,7 +121,7 @@ pub struct PollSchedule {
 }
 
 impl PollSchedule {
-    pub fn new(config: PollConfig, now_ms: f64) -> PollSchedule {
+    pub(crate) fn new(config: PollConfig, now_ms: f64) -> PollSchedule {
         let started_ms = if now_ms.is_finite() { now_ms } else { 0.0 };
         PollSchedule {
             config,
@@ -139,7 +139,7 @@ impl PollSchedule {
     }
 
     /// Records the answer of a poll made at `now_ms` (`progress` 0–100).
-    pub fn observe(&mut self, now_ms: f64, progress: Option<f64>) {
+    pub(crate) fn observe(&mut self, now_ms: f64, progress: Option<f64>) {
         self.polls += 1;
         if !now_ms.is_finite() {
             return;
@@ -152,19 +152,19 @@ impl PollSchedule {
 
     /// The earliest time the job could plausibly be finished; from then on
     /// no gap exceeds `max_gap_ms`.
-    pub fn earliest_end_ms(&self) -> f64 {
+    pub(crate) fn earliest_end_ms(&self) -> f64 {
         self.earliest_end_ms
     }
 
     /// The central prediction of the end (the fitted line's), if any.
-    pub fn predicted_end_ms(&self) -> Option<f64> {
+    pub(crate) fn predicted_end_ms(&self) -> Option<f64> {
         let &(tl, _) = self.readings.last()?;
         let (rate, at, _) = line(&self.readings, self.readings[0].0, tl)?;
         (rate > 0.0).then(|| tl + (100.0 - at).max(0.0) / rate * 1000.0)
     }
 
     /// How long to wait before the next poll. `random` is in [0, 1).
-    pub fn next_delay_ms(&mut self, now_ms: f64, random: f64) -> f64 {
+    pub(crate) fn next_delay_ms(&mut self, now_ms: f64, random: f64) -> f64 {
         let c = self.config;
         if let Some(fixed) = c.fixed_interval_ms {
             return fixed.max(0.0);

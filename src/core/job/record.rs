@@ -31,7 +31,7 @@ pub fn storage_key(base_url: &str, idempotency_key: &str) -> String {
 }
 
 /// What every store key of `base_url`'s records begins with.
-pub fn storage_prefix(base_url: &str) -> String {
+pub(crate) fn storage_prefix(base_url: &str) -> String {
     cat(&["happyhorse:", base_url, "|"])
 }
 

@@ -29,14 +29,14 @@ impl Default for RetryPolicy {
 impl RetryPolicy {
     /// The backoff step after `n` failures: `base_delay_ms` doubling, at
     /// most `max_delay_ms` (before jitter).
-    pub fn step_ms(&self, n: u32) -> f64 {
+    pub(crate) fn step_ms(&self, n: u32) -> f64 {
         (self.base_delay_ms * 2f64.powi(n.min(30) as i32)).min(self.max_delay_ms)
     }
 
     /// The wait before retry number `retry` (0 for the first retry) after
     /// `failure`, or `None` when the call should fail now. `random` is in
     /// [0, 1).
-    pub fn delay(&self, retry: u32, failure: &Error, random: f64) -> Option<f64> {
+    pub(crate) fn delay(&self, retry: u32, failure: &Error, random: f64) -> Option<f64> {
         if !failure.retryable || retry >= self.max_retries {
             return None;
         }
@@ -57,7 +57,13 @@ impl RetryPolicy {
     /// longer than what is left of the wait (`remaining_ms`) or than
     /// `max_retry_after_ms`: the wait should end now and say when to come
     /// back, rather than sleep past its own deadline.
-    pub fn poll_delay_after_failure(&self, failures: u32, retry_after_ms: Option<f64>, scheduled: f64, remaining_ms: f64) -> Option<f64> {
+    pub(crate) fn poll_delay_after_failure(
+        &self,
+        failures: u32,
+        retry_after_ms: Option<f64>,
+        scheduled: f64,
+        remaining_ms: f64,
+    ) -> Option<f64> {
         let delay = match retry_after_ms {
             Some(ra) => ra.max(0.0),
             None => scheduled.max(self.step_ms(failures)),
@@ -69,7 +75,7 @@ impl RetryPolicy {
 /// Milliseconds to wait from a `Retry-After` value: delta-seconds (`"3"`,
 /// fractions tolerated) or an HTTP-date (`Sun, 06 Nov 1994 08:49:37 GMT`),
 /// relative to `now_ms` (Unix milliseconds). Past dates mean 0.
-pub fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
+pub(crate) fn parse_retry_after(value: &str, now_ms: f64) -> Option<f64> {
     let v = value.trim();
     if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         let mut whole = 0f64;

@@ -11,7 +11,7 @@
 
 use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
-use crate::core::limits::MAX_WEBHOOK_BODY_BYTES;
+use crate::server::webhook_signature::MAX_WEBHOOK_BODY_BYTES;
 use crate::server::webhook_signature::{constant_time_eq, parse_signature};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;

@@ -3,7 +3,7 @@
 //! with each other.
 #![cfg(not(target_arch = "wasm32"))]
 
-use happyhorse::core::{build_request, estimate, references, url, validate, Value};
+use crate::core::{build_request, estimate, references, url, validate, Value};
 use proptest::prelude::*;
 
 /// Strings that hit the interesting cases more often than uniform noise.
@@ -148,7 +148,7 @@ proptest! {
     fn any_options_get_an_answer(opts in any_value(), key in any::<String>()) {
         let req = Value::Object(vec![("prompt".into(), Value::String("a horse".into()))]);
         let _ = build_request(&req, &opts, &key);
-        let _ = happyhorse::core::parse_send_options(&opts);
+        let _ = crate::core::parse_send_options(&opts);
     }
 }
 
@@ -157,7 +157,7 @@ proptest! {
     fn any_bytes_probe_without_panic(bytes in prop::collection::vec(any::<u8>(), 0..64), prefix in prop::sample::select(vec![&b"\x89PNG\r\n\x1a\n"[..], b"GIF8", b"BM", b"RIFF\0\0\0\0WEBPVP8X", b"RIFF\0\0\0\0WEBPVP8L", b"RIFF\0\0\0\0WEBPVP8 ", &[0xff, 0xd8][..], b""])) {
         let mut data = prefix.to_vec();
         data.extend_from_slice(&bytes);
-        let _ = happyhorse::core::image_probe::probe(&data);
+        let _ = crate::core::image_probe::probe(&data);
     }
 }
 
@@ -168,7 +168,7 @@ fn json_text() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn any_text_through_the_json_reader(text in json_text()) {
-        if let Some(v) = happyhorse::core::json::parse(&text) {
+        if let Some(v) = crate::core::json::parse(&text) {
             check_all(&v);
         }
     }
@@ -178,7 +178,7 @@ proptest! {
         // Our writer turns Undefined/Other/non-integers into null, so compare
         // the texts: reading then writing again must be a fixed point.
         let text = v.to_json();
-        let back = happyhorse::core::json::parse(&text).expect("our own JSON parses");
+        let back = crate::core::json::parse(&text).expect("our own JSON parses");
         prop_assert_eq!(back.to_json(), text);
     }
 }
