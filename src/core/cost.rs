@@ -2,6 +2,7 @@
 //! chosen resolution times the duration, with the service's defaults for
 //! whatever the request leaves out.
 
+use crate::core::error::Error;
 use crate::core::issue::{join_path, IssueCode, Report};
 use crate::core::spec::{Resolution, HAPPYHORSE_11};
 use crate::core::text::{cat, one_of};
@@ -23,8 +24,8 @@ pub struct Estimate {
 /// so a request with other problems (an empty prompt while the user is still
 /// typing) still gets a price; a bad resolution or duration, or a request
 /// that is not an object, is an error with the same issues `validate` gives.
-pub fn estimate(request: &Value) -> Result<Estimate, Report> {
-    estimate_checked(request, &crate::core::validate::validate(request))
+pub fn estimate(request: &Value) -> Result<Estimate, Error> {
+    estimate_checked(request, &crate::core::validate::validate(request)).map_err(Error::invalid)
 }
 
 /// [`estimate`] of a request already checked: `report` is its `validate`
@@ -82,7 +83,8 @@ mod tests {
     use serde_json::json;
 
     fn est(v: serde_json::Value) -> Result<Estimate, Report> {
-        estimate(&crate::core::testing::value(&v))
+        let v = crate::core::testing::value(&v);
+        estimate_checked(&v, &crate::core::validate::validate(&v))
     }
 
     #[test]

@@ -2,6 +2,16 @@
 //! and (in [`job`]) the job machine. No wasm in sight, so all of it is
 //! tested natively. Each module is one noun; the `io` and `wasm` layers only
 //! call in. What only servers decide is in `crate::server`.
+//!
+//! Public is what a native user needs: `validate`, `estimate`,
+//! `build_request`, `capabilities`, the model table (`spec`), reading
+//! answers (`json`), image probing, `[Image N]` references, ids (`uuid`), and
+//! the job machine with its record (a native client drives it with its own
+//! HTTP and timers, as `crate::io` does with `fetch`). Everything else is
+//! `pub(crate)`, so dead code shows. Failure has one shape, [`Error`]: a
+//! module's own parse results (`Report` while issues are gathered, a URL's
+//! or an answer's reason) are private details that become an `Error` (or an
+//! issue of one) where they leave the module.
 
 pub mod capabilities;
 pub mod cost;

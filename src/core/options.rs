@@ -5,6 +5,7 @@
 //! The API key is a secret: no message, `Debug` output or issue ever
 //! contains it.
 
+use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
 use crate::core::spec::{DEFAULT_BASE_URL, IDEMPOTENCY_KEY_MAX};
 use crate::core::text::{cat, find_bytes, num, utf16_len};
@@ -58,8 +59,15 @@ pub(crate) fn idempotency_key_ok(k: &str) -> bool {
 
 /// Reads the send options from `options` (`undefined`/`null` mean none);
 /// unknown keys are left alone so one options object can also carry the
-/// client's own settings.
-pub fn parse_send_options(options: &Value) -> Result<SendOptions, Report> {
+/// client's own settings. A bad option is `INVALID_REQUEST` with an issue
+/// per problem.
+pub fn parse_send_options(options: &Value) -> Result<SendOptions, Error> {
+    read_send_options(options).map_err(Error::invalid)
+}
+
+/// [`parse_send_options`], its problems as a report, for callers that
+/// gather them with others (a client's options, a request and its key).
+pub(crate) fn read_send_options(options: &Value) -> Result<SendOptions, Report> {
     let mut report = Report::default();
     let mut out = SendOptions { base_url: DEFAULT_BASE_URL.to_string(), ..SendOptions::default() };
     match options {
@@ -159,10 +167,10 @@ mod tests {
 
     #[test]
     fn defaults_to_the_production_origin_without_a_key() {
-        let o = parse_send_options(&Value::Undefined).unwrap();
+        let o = read_send_options(&Value::Undefined).unwrap();
         assert_eq!(o.base_url, "https://api.apiframe.ai");
         assert_eq!(o.api_key, None);
-        assert_eq!(parse_send_options(&value(&json!({"apiKey": ""}))).unwrap().api_key, None);
+        assert_eq!(read_send_options(&value(&json!({"apiKey": ""}))).unwrap().api_key, None);
     }
 
     #[test]
@@ -172,47 +180,47 @@ mod tests {
             ("/api/", "/api"),
             ("http://127.0.0.1:8787", "http://127.0.0.1:8787"),
         ] {
-            assert_eq!(parse_send_options(&value(&json!({"baseUrl": given}))).unwrap().base_url, kept);
+            assert_eq!(read_send_options(&value(&json!({"baseUrl": given}))).unwrap().base_url, kept);
         }
         for bad in ["ftp://x", "api.apiframe.ai", "//evil.example", "https://x/?a=1", "", "/api?x=1"] {
-            let r = parse_send_options(&value(&json!({"baseUrl": bad}))).unwrap_err();
+            let r = read_send_options(&value(&json!({"baseUrl": bad}))).unwrap_err();
             assert_eq!(r.errors[0].path, "options.baseUrl", "{bad}");
         }
     }
 
     #[test]
     fn idempotency_key_over_255_is_an_error() {
-        let r = parse_send_options(&value(&json!({"idempotencyKey": "k".repeat(256)}))).unwrap_err();
+        let r = read_send_options(&value(&json!({"idempotencyKey": "k".repeat(256)}))).unwrap_err();
         assert_eq!(r.error_codes(), ["IDEMPOTENCY_KEY_TOO_LONG"]);
-        assert!(parse_send_options(&value(&json!({"idempotencyKey": "k".repeat(255)}))).is_ok());
-        let r = parse_send_options(&value(&json!({"idempotencyKey": "a\nb"}))).unwrap_err();
+        assert!(read_send_options(&value(&json!({"idempotencyKey": "k".repeat(255)}))).is_ok());
+        let r = read_send_options(&value(&json!({"idempotencyKey": "a\nb"}))).unwrap_err();
         assert_eq!(r.error_codes(), ["INVALID_OPTION"]);
     }
 
     #[test]
     fn credentials_in_base_url_are_refused_and_never_echoed() {
         for bad in ["http://user:s3cr3t@127.0.0.1:8787", "https://s3cr3t@api.apiframe.ai/x", "https://u:s3cr3t@h"] {
-            let r = parse_send_options(&value(&json!({"baseUrl": bad}))).unwrap_err();
+            let r = read_send_options(&value(&json!({"baseUrl": bad}))).unwrap_err();
             assert_eq!(r.errors[0].path, "options.baseUrl");
             assert!(!r.errors[0].message.contains("s3cr3t"), "{}", r.errors[0].message);
         }
-        assert!(parse_send_options(&value(&json!({"baseUrl": "https://h/a@b"}))).is_ok());
+        assert!(read_send_options(&value(&json!({"baseUrl": "https://h/a@b"}))).is_ok());
     }
 
     #[test]
     fn the_key_never_shows_in_errors_or_debug() {
         let secret = "afk_live_secret\n";
-        let r = parse_send_options(&value(&json!({"apiKey": secret}))).unwrap_err();
+        let r = read_send_options(&value(&json!({"apiKey": secret}))).unwrap_err();
         assert!(!r.errors[0].message.contains("afk_live_secret"));
-        let o = parse_send_options(&value(&json!({"apiKey": "afk_live_secret"}))).unwrap();
+        let o = read_send_options(&value(&json!({"apiKey": "afk_live_secret"}))).unwrap();
         assert!(!format!("{o:?}").contains("afk_live_secret"));
     }
 
     #[test]
     fn wrong_types_name_the_option() {
-        let r = parse_send_options(&value(&json!({"apiKey": 5, "baseUrl": [], "idempotencyKey": true}))).unwrap_err();
+        let r = read_send_options(&value(&json!({"apiKey": 5, "baseUrl": [], "idempotencyKey": true}))).unwrap_err();
         let paths: Vec<_> = r.errors.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["options.apiKey", "options.baseUrl", "options.idempotencyKey"]);
-        assert_eq!(parse_send_options(&value(&json!(3))).unwrap_err().errors[0].path, "options");
+        assert_eq!(read_send_options(&value(&json!(3))).unwrap_err().errors[0].path, "options");
     }
 }

@@ -2,8 +2,9 @@
 //! and JSON body. Pure: the caller supplies the fallback idempotency key,
 //! so tests are deterministic and the wasm layer brings the randomness.
 
+use crate::core::error::Error;
 use crate::core::issue::Report;
-use crate::core::options::{parse_send_options, SendOptions};
+use crate::core::options::{read_send_options, SendOptions};
 use crate::core::spec::{GENERATE_PATH, HAPPYHORSE_11};
 use crate::core::text::cat;
 use crate::core::validate::validate;
@@ -56,9 +57,9 @@ impl core::fmt::Debug for HttpRequest {
 /// request built carries `model` and an `Idempotency-Key` (the caller's, or
 /// `fallback_key`), so resending the same `HttpRequest` can never create a
 /// second job.
-pub fn build_request(request: &Value, options: &Value, fallback_key: &str) -> Result<HttpRequest, Report> {
+pub fn build_request(request: &Value, options: &Value, fallback_key: &str) -> Result<HttpRequest, Error> {
     let report = validate(request);
-    let opts = parse_send_options(options);
+    let opts = read_send_options(options);
     match (report.ok(), opts) {
         (true, Ok(opts)) => Ok(assemble(request, &opts, fallback_key)),
         (_, opts) => {
@@ -66,7 +67,7 @@ pub fn build_request(request: &Value, options: &Value, fallback_key: &str) -> Re
             if let Err(r) = opts {
                 errors.extend(r.errors);
             }
-            Err(Report { mode: report.mode, errors, warnings: report.warnings })
+            Err(Error::invalid(Report { mode: report.mode, errors, warnings: report.warnings }))
         }
     }
 }
@@ -122,7 +123,7 @@ mod tests {
     use crate::core::testing::value;
     use serde_json::json;
 
-    fn build(req: serde_json::Value, opts: serde_json::Value) -> Result<HttpRequest, Report> {
+    fn build(req: serde_json::Value, opts: serde_json::Value) -> Result<HttpRequest, Error> {
         build_request(&value(&req), &value(&opts), "fallback-key")
     }
 
@@ -170,8 +171,8 @@ mod tests {
         let req = json!({"prompt": "", "happyhorse11Params": {"duration": 99}});
         let err = build(req.clone(), json!({"idempotencyKey": "k".repeat(300)})).unwrap_err();
         let expected = validate(&value(&req));
-        assert_eq!(&err.errors[..2], &expected.errors[..]);
-        assert_eq!(err.errors[2].code.as_str(), "IDEMPOTENCY_KEY_TOO_LONG");
+        assert_eq!(&err.issues[..2], &expected.errors[..]);
+        assert_eq!(err.issues[2].code.as_str(), "IDEMPOTENCY_KEY_TOO_LONG");
     }
 
     #[test]

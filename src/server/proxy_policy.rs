@@ -15,8 +15,9 @@
 //! before anything else ([`host_allowed`]: the DNS-rebinding defence).
 
 use crate::core::cost::Estimate;
+use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
-use crate::core::options::parse_send_options;
+use crate::core::options::read_send_options;
 use crate::core::spec::{DEFAULT_BASE_URL, GENERATE_PATH, JOBS_PATH};
 use crate::core::text::{cat, find_bytes, num, Text};
 use crate::core::uuid::is_uuid;
@@ -72,14 +73,44 @@ fn option_error(report: &mut Report, key: &str, message: impl Into<Text>) {
     report.push(cat(&["options.", key]), IssueCode::InvalidOption, message);
 }
 
-/// Reads `createProxy`'s options. `apiKey` is required.
-pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
+/// Reads `createProxy`'s options. `apiKey` is required. A bad option is
+/// `INVALID_REQUEST` with an issue per problem, each with its path.
+pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Error> {
     let mut report = Report::default();
     if !matches!(options, Value::Object(_)) {
         report.push("options", IssueCode::InvalidOption, "createProxy needs an options object with at least { apiKey }");
-        return Err(report);
+        return Err(Error::invalid(report));
     }
-    // apiKey and upstream are checked as the client checks apiKey and baseUrl.
+    let (api_key, upstream) = key_and_upstream(options, &mut report);
+    let config = ProxyConfig {
+        api_key: api_key.unwrap_or_default(),
+        upstream: upstream.unwrap_or_default(),
+        base_path: base_path_option(options, &mut report),
+        max_credits_per_job: credits_option(options, &mut report),
+        allowed_origins: list_option(options, "allowedOrigins", &mut report, |o| is_origin(o).then(|| o.to_string()), ORIGINS_WANTED)
+            .unwrap_or_default(),
+        max_body_bytes: body_bytes_option(options, &mut report),
+        timeout_ms: time_option(options, "timeoutMs", DEFAULT_TIMEOUT_MS, &mut report),
+        allowed_hosts: list_option(
+            options,
+            "allowedHosts",
+            &mut report,
+            |h| is_host_name(h.strip_prefix('.').unwrap_or(h)).then(|| h.to_ascii_lowercase()),
+            HOSTS_WANTED,
+        ),
+        hook_timeout_ms: time_option(options, "hookTimeoutMs", DEFAULT_HOOK_TIMEOUT_MS, &mut report),
+        body_timeout_ms: time_option(options, "bodyTimeoutMs", DEFAULT_BODY_TIMEOUT_MS, &mut report),
+    };
+    if report.ok() {
+        Ok(config)
+    } else {
+        Err(Error::invalid(report))
+    }
+}
+
+/// `apiKey` and `upstream`, checked as the client checks `apiKey` and
+/// `baseUrl` (the upstream must be absolute).
+fn key_and_upstream(options: &Value, report: &mut Report) -> (Option<String>, Option<String>) {
     let mut as_send = Vec::new();
     if let Some(k) = options.get("apiKey") {
         as_send.push((String::from("apiKey"), k.clone()));
@@ -87,8 +118,8 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
     if let Some(u) = options.get("upstream") {
         as_send.push((String::from("baseUrl"), u.clone()));
     }
-    let send = match parse_send_options(&Value::Object(as_send)) {
-        Ok(send) => Some(send),
+    let send = match read_send_options(&Value::Object(as_send)) {
+        Ok(send) => send,
         Err(r) => {
             for mut issue in r.errors {
                 if issue.path == "options.baseUrl" {
@@ -96,111 +127,96 @@ pub fn parse_proxy_options(options: &Value) -> Result<ProxyConfig, Report> {
                 }
                 report.errors.push(issue);
             }
-            None
+            return (None, None);
         }
     };
-    let api_key = send.as_ref().and_then(|s| s.api_key.clone());
-    if send.is_some() && api_key.is_none() {
+    if send.api_key.is_none() {
         option_error(
-            &mut report,
+            report,
             "apiKey",
             "apiKey is required: the proxy adds it to every request it forwards (read it from the environment, never from the page)",
         );
     }
-    if send.as_ref().is_some_and(|s| s.base_url.starts_with('/')) {
-        option_error(&mut report, "upstream", "upstream must be an absolute http(s) URL such as https://api.apiframe.ai");
+    if send.base_url.starts_with('/') {
+        option_error(report, "upstream", "upstream must be an absolute http(s) URL such as https://api.apiframe.ai");
     }
-    let base_path = match options.get("basePath") {
+    let upstream = if options.get("upstream").is_some() { send.base_url } else { DEFAULT_BASE_URL.to_string() };
+    (send.api_key, Some(upstream))
+}
+
+fn base_path_option(options: &Value, report: &mut Report) -> String {
+    match options.get("basePath") {
         None | Some(Value::Undefined | Value::Null) => String::new(),
         Some(Value::String(p)) if p.is_empty() || p == "/" => String::new(),
         Some(Value::String(p)) if is_plain_path(p) => p.trim_end_matches('/').to_string(),
         Some(_) => {
-            option_error(
-                &mut report,
-                "basePath",
-                "basePath must be a path like /api/apiframe (letters, digits, - _ . / only, no .. or //)",
-            );
+            option_error(report, "basePath", "basePath must be a path like /api/apiframe (letters, digits, - _ . / only, no .. or //)");
             String::new()
         }
-    };
-    let max_credits_per_job = match options.get("maxCreditsPerJob") {
+    }
+}
+
+fn credits_option(options: &Value, report: &mut Report) -> Option<f64> {
+    match options.get("maxCreditsPerJob") {
         None | Some(Value::Undefined | Value::Null) => None,
         Some(Value::Number(n)) if n.is_finite() && *n >= 0.0 => Some(*n),
         Some(_) => {
-            option_error(&mut report, "maxCreditsPerJob", "maxCreditsPerJob must be a number of credits, 0 or more");
+            option_error(report, "maxCreditsPerJob", "maxCreditsPerJob must be a number of credits, 0 or more");
             None
         }
-    };
-    let mut allowed_origins = Vec::new();
-    match options.get("allowedOrigins") {
-        None | Some(Value::Undefined | Value::Null) => {}
-        Some(Value::Array(items)) => {
-            for item in items {
-                match item.as_str() {
-                    Some(o) if is_origin(o) => allowed_origins.push(o.to_string()),
-                    _ => option_error(
-                        &mut report,
-                        "allowedOrigins",
-                        "allowedOrigins must list exact origins like https://app.example (scheme, host and port only; no wildcards)",
-                    ),
-                }
-            }
-        }
-        Some(_) => option_error(&mut report, "allowedOrigins", "allowedOrigins must be an array of origins like https://app.example"),
     }
-    let max_body_bytes = match options.get("maxBodyBytes") {
+}
+
+fn body_bytes_option(options: &Value, report: &mut Report) -> usize {
+    match options.get("maxBodyBytes") {
         None | Some(Value::Undefined | Value::Null) => DEFAULT_MAX_BODY_BYTES,
         Some(Value::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= MAX_MAX_BODY_BYTES as f64 => *n as usize,
         Some(_) => {
             option_error(
-                &mut report,
+                report,
                 "maxBodyBytes",
                 cat(&["maxBodyBytes must be a whole number of bytes from 1 to ", &num(MAX_MAX_BODY_BYTES as u64)]),
             );
             DEFAULT_MAX_BODY_BYTES
         }
-    };
-    let timeout_ms = time_option(options, "timeoutMs", DEFAULT_TIMEOUT_MS, &mut report);
-    let hook_timeout_ms = time_option(options, "hookTimeoutMs", DEFAULT_HOOK_TIMEOUT_MS, &mut report);
-    let body_timeout_ms = time_option(options, "bodyTimeoutMs", DEFAULT_BODY_TIMEOUT_MS, &mut report);
-    let allowed_hosts = match options.get("allowedHosts") {
+    }
+}
+
+/// What `allowedOrigins` and `allowedHosts` must be: (one item, the whole).
+const ORIGINS_WANTED: (&str, &str) = (
+    "allowedOrigins must list exact origins like https://app.example (scheme, host and port only; no wildcards)",
+    "allowedOrigins must be an array of origins like https://app.example",
+);
+const HOSTS_WANTED: (&str, &str) = (
+    "allowedHosts must list host names like app.example or .app.example (no scheme, no port)",
+    "allowedHosts must be an array of host names like app.example",
+);
+
+/// A list of strings, each kept as `item` makes it (`None`: refused, with
+/// `wanted.0`); `None` when absent, or not an array (refused, `wanted.1`).
+fn list_option(
+    options: &Value,
+    key: &str,
+    report: &mut Report,
+    item: impl Fn(&str) -> Option<String>,
+    wanted: (&'static str, &'static str),
+) -> Option<Vec<String>> {
+    match options.get(key) {
         None | Some(Value::Undefined | Value::Null) => None,
         Some(Value::Array(items)) => {
-            let mut hosts = Vec::new();
-            for item in items {
-                match item.as_str() {
-                    Some(h) if is_host_name(h.strip_prefix('.').unwrap_or(h)) => hosts.push(h.to_ascii_lowercase()),
-                    _ => option_error(
-                        &mut report,
-                        "allowedHosts",
-                        "allowedHosts must list host names like app.example or .app.example (no scheme, no port)",
-                    ),
+            let mut out = Vec::new();
+            for v in items {
+                match v.as_str().and_then(&item) {
+                    Some(kept) => out.push(kept),
+                    None => option_error(report, key, wanted.0),
                 }
             }
-            Some(hosts)
+            Some(out)
         }
         Some(_) => {
-            option_error(&mut report, "allowedHosts", "allowedHosts must be an array of host names like app.example");
+            option_error(report, key, wanted.1);
             None
         }
-    };
-    match (report.ok(), send, api_key) {
-        (true, Some(send), Some(api_key)) => {
-            let upstream = if options.get("upstream").is_some() { send.base_url } else { DEFAULT_BASE_URL.to_string() };
-            Ok(ProxyConfig {
-                api_key,
-                upstream,
-                base_path,
-                max_credits_per_job,
-                allowed_origins,
-                max_body_bytes,
-                timeout_ms,
-                allowed_hosts,
-                hook_timeout_ms,
-                body_timeout_ms,
-            })
-        }
-        _ => Err(report),
     }
 }
 
@@ -298,7 +314,9 @@ pub enum Route {
     Refuse(Refusal),
 }
 
-/// A local answer, in the service's error shape.
+/// A local answer, in the service's error shape: what the proxy says to
+/// its caller (a status and a body), not a failure of the package, so not
+/// an [`Error`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct Refusal {
     pub status: u16,
@@ -470,7 +488,7 @@ mod tests {
     #[test]
     fn options_need_a_key_and_have_defaults() {
         let r = parse_proxy_options(&value(&json!({}))).unwrap_err();
-        assert_eq!(r.errors[0].path, "options.apiKey");
+        assert_eq!(r.issues[0].path, "options.apiKey");
         let c = config();
         assert_eq!(
             (c.upstream.as_str(), c.base_path.as_str(), c.max_body_bytes, c.timeout_ms),

@@ -19,7 +19,7 @@ pub fn validate(#[wasm_bindgen(unchecked_param_type = "unknown")] request: &JsVa
 /// object; other problems do not stop an estimate.
 #[wasm_bindgen(js_name = estimateCost, unchecked_return_type = "Estimate")]
 pub fn estimate_cost(#[wasm_bindgen(unchecked_param_type = "unknown")] request: &JsValue) -> Result<JsValue, Error> {
-    crate::core::estimate(&read::request(request, Purpose::Check)).map(|e| to_js(&e)).map_err(Error::invalid)
+    crate::core::estimate(&read::request(request, Purpose::Check)).map(|e| to_js(&e))
 }
 
 /// What Happy Horse 1.1 accepts and what it costs, for building controls:

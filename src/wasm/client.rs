@@ -11,7 +11,7 @@ use crate::core::job::answer::Job;
 use crate::core::job::client_options::{parse_client_options, parse_wait_options, ClientConfig};
 use crate::core::job::machine::{Machine, Task};
 use crate::core::job::record::{Record, StoredJob};
-use crate::core::options::parse_send_options;
+use crate::core::options::read_send_options;
 use crate::core::uuid::is_uuid;
 use crate::core::value::Value;
 use crate::io::drive::drive;
@@ -148,7 +148,7 @@ impl Client {
     /// The settings of a resumed job's wait.
     fn resume_options(&self, options: Option<&JsValue>) -> Result<(crate::core::job::client_options::WaitConfig, CallOptions), Error> {
         let call = read_call_options(options)?;
-        let wait = parse_wait_options(&call.value, self.config.wait).map_err(Error::invalid)?;
+        let wait = parse_wait_options(&call.value, self.config.wait)?;
         Ok((wait, call))
     }
 }
@@ -160,7 +160,7 @@ impl Client {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<ClientOptions>) -> Result<Client, Error> {
         let (value, kept) = read::options(options.as_deref(), &["store", "onStoreError"]);
-        let mut config = parse_client_options(&value).map_err(Error::invalid)?;
+        let mut config = parse_client_options(&value)?;
         // An idempotency key belongs to one submission, never to a client.
         config.send.idempotency_key = None;
         let (mut store, mut on_error) = (None, None);
@@ -271,7 +271,7 @@ impl Client {
     ) -> js_sys::Promise {
         let job_id = job_id_arg(job_id);
         let prepared = read_call_options(options.as_deref()).and_then(|call| {
-            let wait = parse_wait_options(&call.value, self.config.wait).map_err(Error::invalid)?;
+            let wait = parse_wait_options(&call.value, self.config.wait)?;
             let job_id = job_id?;
             // A job this client recorded is waited on as its record: saved,
             // and polled by one tab.
@@ -290,7 +290,7 @@ impl Client {
         options: Option<GenerateOptions>,
     ) -> js_sys::Promise {
         let prepared = prepare_submit(request, options.as_deref()).and_then(|(body, idempotency_key, call)| {
-            let wait = parse_wait_options(&call.value, self.config.wait).map_err(Error::invalid)?;
+            let wait = parse_wait_options(&call.value, self.config.wait)?;
             Ok((Task::Submit { body, idempotency_key, then_wait: Some(wait) }, call))
         });
         self.run(prepared)
@@ -307,7 +307,7 @@ fn prepare_submit(request: &JsValue, options: Option<&JsValue>) -> Result<(Value
         Value::Object(props) => Value::Object(props.iter().filter(|(k, _)| k == "idempotencyKey").cloned().collect()),
         _ => Value::Undefined,
     };
-    let key = parse_send_options(&key_options);
+    let key = read_send_options(&key_options);
     if !report.ok() || key.is_err() {
         let mut errors = report.errors;
         if let Err(r) = &key {

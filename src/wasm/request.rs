@@ -25,7 +25,7 @@ pub fn build_request(
 ) -> Result<JsValue, Error> {
     let (options, _) = read::options(options.as_deref(), &[]);
     let body = read::request(request, Purpose::Send);
-    crate::core::build_request(&body, &options, &new_idempotency_key()).map(|r| to_js(&r)).map_err(Error::invalid)
+    crate::core::build_request(&body, &options, &new_idempotency_key()).map(|r| to_js(&r))
 }
 
 /// A UUID v4 from `crypto.getRandomValues` (page, worker, Node 19+),

@@ -8,10 +8,11 @@
 //! `maxPollFailures` (consecutive failed polls that end a wait, default 5).
 //! Wait options: `timeoutMs` and `pollIntervalMs`, overriding the client's.
 
+use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
 use crate::core::job::poll::PollConfig;
 use crate::core::job::retry::RetryPolicy;
-use crate::core::options::{parse_send_options, SendOptions};
+use crate::core::options::{read_send_options, SendOptions};
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
 
@@ -55,8 +56,8 @@ fn number_option(options: &Value, key: &str, min: f64, max: f64, report: &mut Re
 
 const DAY_MS: f64 = 86_400_000.0;
 
-pub fn parse_client_options(options: &Value) -> Result<ClientConfig, Report> {
-    let (send, mut report) = match parse_send_options(options) {
+pub fn parse_client_options(options: &Value) -> Result<ClientConfig, Error> {
+    let (send, mut report) = match read_send_options(options) {
         Ok(s) => (s, Report::default()),
         Err(r) => (SendOptions::default(), r),
     };
@@ -86,17 +87,17 @@ pub fn parse_client_options(options: &Value) -> Result<ClientConfig, Report> {
     if report.ok() {
         Ok(config)
     } else {
-        Err(report)
+        Err(Error::invalid(report))
     }
 }
 
 /// The settings of one wait: the client's, overridden by `options`.
-pub fn parse_wait_options(options: &Value, defaults: WaitConfig) -> Result<WaitConfig, Report> {
+pub fn parse_wait_options(options: &Value, defaults: WaitConfig) -> Result<WaitConfig, Error> {
     let mut report = Report::default();
     let mut wait = defaults;
     if !matches!(options, Value::Undefined | Value::Null | Value::Object(_)) {
         report.push("options", IssueCode::InvalidOption, cat(&["options must be an object, got ", options.kind()]));
-        return Err(report);
+        return Err(Error::invalid(report));
     }
     if let Some(n) = number_option(options, "timeoutMs", 1.0, DAY_MS, &mut report) {
         wait.timeout_ms = n;
@@ -107,7 +108,7 @@ pub fn parse_wait_options(options: &Value, defaults: WaitConfig) -> Result<WaitC
     if report.ok() {
         Ok(wait)
     } else {
-        Err(report)
+        Err(Error::invalid(report))
     }
 }
 
@@ -142,7 +143,7 @@ mod tests {
     #[test]
     fn bad_options_have_paths() {
         let r = parse_client_options(&value(&json!({"maxRetries": -1, "timeoutMs": "5", "baseUrl": 3}))).unwrap_err();
-        let paths: Vec<_> = r.errors.iter().map(|i| i.path.as_str()).collect();
+        let paths: Vec<_> = r.issues.iter().map(|i| i.path.as_str()).collect();
         assert_eq!(paths, ["options.baseUrl", "options.maxRetries", "options.timeoutMs"]);
         assert!(parse_wait_options(&value(&json!({"pollIntervalMs": 0.5})), parse_client_options(&Value::Undefined).unwrap().wait).is_err());
         assert!(parse_wait_options(&value(&json!(5)), parse_client_options(&Value::Undefined).unwrap().wait).is_err());

@@ -62,7 +62,7 @@ const HOOKS: [&str; 2] = ["authorize", "onSubmit"];
 #[wasm_bindgen(js_name = createProxy, unchecked_return_type = "ProxyHandler")]
 pub fn create_proxy(options: &ProxyOptions) -> Result<JsValue, Error> {
     let (value, kept) = read::options(Some(options), &HOOKS);
-    let config = parse_proxy_options(&value).map_err(Error::invalid)?;
+    let config = parse_proxy_options(&value)?;
     let mut hooks: [Option<js_sys::Function>; 2] = [None, None];
     for (at, js) in kept {
         if js.is_undefined() || js.is_null() {
