@@ -32,6 +32,9 @@ pub enum ErrorCode {
     /// read): reported to `onStoreError`, never thrown; the client goes on
     /// with the job in memory.
     Storage,
+    /// The runtime lacks what the call needs (WebCrypto for
+    /// `verifyWebhook`), or it failed there: nothing about the arguments.
+    Unsupported,
 }
 
 impl ErrorCode {
@@ -52,6 +55,7 @@ impl ErrorCode {
             ErrorCode::JobCancelled => "JOB_CANCELLED",
             ErrorCode::BadResponse => "BAD_RESPONSE",
             ErrorCode::Storage => "STORAGE",
+            ErrorCode::Unsupported => "UNSUPPORTED",
         }
     }
 }

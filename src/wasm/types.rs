@@ -266,7 +266,7 @@ export interface ImageCheck {
 export type ErrorCode =
   | "INVALID_REQUEST" | "UNAUTHORIZED" | "FORBIDDEN" | "INSUFFICIENT_CREDITS"
   | "NOT_FOUND" | "CONFLICT" | "RATE_LIMITED" | "SERVER_ERROR" | "NETWORK"
-  | "TIMEOUT" | "ABORTED" | "JOB_FAILED" | "JOB_CANCELLED" | "BAD_RESPONSE" | "STORAGE";
+  | "TIMEOUT" | "ABORTED" | "JOB_FAILED" | "JOB_CANCELLED" | "BAD_RESPONSE" | "STORAGE" | "UNSUPPORTED";
 
 /** Every error the package throws or rejects with. `instanceof Error` holds. */
 export declare class HappyHorseError extends Error {

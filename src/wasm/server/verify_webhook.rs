@@ -124,7 +124,7 @@ pub fn verify_webhook(input: &WebhookInput) -> js_sys::Promise {
         let subtle = field(&field(&js_sys::global(), "crypto"), "subtle");
         if !subtle.is_object() {
             return Err(Error::new(
-                crate::core::ErrorCode::InvalidRequest,
+                crate::core::ErrorCode::Unsupported,
                 "WebCrypto (crypto.subtle) is not available in this environment",
             ));
         }
@@ -140,7 +140,7 @@ pub fn verify_webhook(input: &WebhookInput) -> js_sys::Promise {
         };
         match mac.await {
             Ok(mac) => Ok(JsValue::from_bool(constant_time_eq(&mac, &expected))),
-            Err(_) => Err(Error::new(crate::core::ErrorCode::InvalidRequest, "WebCrypto could not compute the signature")),
+            Err(_) => Err(Error::new(crate::core::ErrorCode::Unsupported, "WebCrypto could not compute the signature")),
         }
     })
 }
