@@ -12,6 +12,44 @@ const $ = (id) => document.getElementById(id);
 
 // ---------- connection (memory only) ----------
 const connection = { baseUrl: location.origin, apiKey: '' };
+
+// ---------- where jobs are recorded ----------
+// A job is recorded in localStorage (never the API key), so a reload cannot
+// lose it and the tabs of this page share one poller per job. Merely reading
+// `localStorage` throws where storage is refused: then jobs live in memory.
+function browserStore() {
+  try {
+    const store = globalThis.localStorage;
+    void store.length;
+    return store;
+  } catch {
+    return undefined;
+  }
+}
+const store = browserStore();
+function showStoreNotice(detail) {
+  const p = $('store-notice');
+  p.replaceChildren();
+  p.append('Jobs are kept in memory only: this browser did not let the page save them, so a reload or a closed tab loses track of a running job (it still runs on the service).');
+  if (detail) p.append(' ', el('span', { className: 'hint', textContent: `(${detail})` }));
+}
+if (!store) showStoreNotice('storage is not available here');
+
+// One client per connection: a job kept in memory lives in its client.
+let cachedClient = null;
+function getClient() {
+  const { baseUrl, apiKey } = connection;
+  if (cachedClient?.baseUrl !== baseUrl || cachedClient?.apiKey !== apiKey) {
+    const client = new Client({
+      baseUrl,
+      apiKey: apiKey || undefined,
+      store,
+      onStoreError: (e) => showStoreNotice(e.message),
+    });
+    cachedClient = { baseUrl, apiKey, client };
+  }
+  return cachedClient.client;
+}
 $('base-url').value = connection.baseUrl;
 function setConnection(baseUrl, summary) {
   connection.baseUrl = baseUrl;
@@ -270,25 +308,30 @@ for (const b of document.querySelectorAll('[data-copy]')) {
 }
 
 // ---------- generate ----------
-let currentJob = null; // { controller, started, timer }
+let currentJob = null; // { controller, timer }
 function showJob(job) {
   $('job-status').textContent = job.status;
   $('job-status').dataset.status = job.status;
   if (job.jobId) $('job-id').textContent = job.jobId;
-  const p = job.progress ?? (job.status === 'COMPLETED' ? 100 : null);
+  // COMPLETED is 100 %, whatever the service last read out.
+  const done = job.status === 'COMPLETED';
+  const p = done ? 100 : job.progress ?? null;
   $('progress').setAttribute('aria-valuenow', p ?? 0);
   $('progress').classList.toggle('indeterminate', p === null);
+  $('progress').classList.toggle('done', done);
   $('progress-bar').style.width = `${p ?? 0}%`;
 }
 
 /**
  * Runs one job to its end and shows it. `start(client, options)` is the
- * package call: `generate` for a new request, `waitForJob` to resume one.
- * Nothing submitted is lost: a failed submit offers to try again under the
- * same Idempotency-Key (the service returns the job it may already have
- * made), and a wait that stopped offers to keep waiting for its jobId.
+ * package call: `generate` for a new request, `resume` or `resumeAll` for a
+ * recorded one, `waitForJob` to keep waiting. Nothing submitted is lost: a
+ * failed submit offers to try again under the same Idempotency-Key (the
+ * service returns the job it may already have made), and a wait that
+ * stopped offers to keep waiting for its jobId. `again(key)` is the start
+ * that sends the same submission again under `key`.
  */
-async function runJob(start) {
+async function runJob(start, again) {
   if (currentJob) return;
   const controller = new AbortController();
   const started = performance.now();
@@ -302,8 +345,7 @@ async function runJob(start) {
   refresh();
   let lastStatus = '';
   try {
-    const client = new Client({ baseUrl: connection.baseUrl, apiKey: connection.apiKey || undefined });
-    const job = await start(client, {
+    const job = await start(getClient(), {
       signal: controller.signal,
       onUpdate: (j) => {
         showJob(j);
@@ -327,7 +369,7 @@ async function runJob(start) {
       if (e.job) showJob(e.job); else $('job-status').textContent = 'ERROR';
       showFailure(e);
     }
-    offerResume(e, start);
+    offerResume(e, again);
   } finally {
     clearInterval(currentJob.timer);
     currentJob = null;
@@ -336,16 +378,16 @@ async function runJob(start) {
   }
 }
 
-function offerResume(e, start) {
+function offerResume(e, again) {
   const finished = ['JOB_FAILED', 'JOB_CANCELLED', 'INVALID_REQUEST'].includes(e.code);
   if (finished) return;
   const button = $('resume');
   if (e.jobId) {
     button.textContent = 'Keep waiting';
-    button.onclick = () => runJob((client, opts) => client.waitForJob(e.jobId, opts));
-  } else if (e.idempotencyKey && e.retryable !== false) {
+    button.onclick = () => runJob((client, opts) => client.waitForJob(e.jobId, opts), again);
+  } else if (e.idempotencyKey && e.retryable !== false && again) {
     button.textContent = 'Try again (same request, same key)';
-    button.onclick = () => runJob((client, opts) => start(client, { ...opts, idempotencyKey: e.idempotencyKey }));
+    button.onclick = () => runJob(again(e.idempotencyKey), again);
   } else {
     return;
   }
@@ -357,9 +399,50 @@ $('generate').addEventListener('click', () => {
   $('job-id').textContent = '';
   showJob({ status: 'SUBMITTING', progress: null });
   announce('Submitting…');
-  runJob((client, opts) => client.generate(request, opts));
+  const again = (idempotencyKey) => (client, opts) => client.generate(request, { ...opts, idempotencyKey });
+  runJob((client, opts) => client.generate(request, opts), again);
 });
 $('cancel').addEventListener('click', () => currentJob?.controller.abort());
+
+/**
+ * Carries on every unfinished job recorded by this page (a reload, or a job
+ * another tab is running) and shows the newest one. The package polls each
+ * job from one tab only; here it is followed through what that tab saves,
+ * so this page never polls it a second time. Cancel stops following them
+ * all (they stay recorded, and the next load carries them on).
+ */
+function resumeRecorded() {
+  let client;
+  try {
+    client = getClient();
+  } catch {
+    return;
+  }
+  const unfinished = client.jobs().filter((j) => !j.finished);
+  if (!unfinished.length) return;
+  const newest = unfinished[0];
+  $('job-id').textContent = '';
+  showJob(newest.job ?? { status: 'SUBMITTING', progress: null, jobId: newest.jobId });
+  announce('Resuming your job…');
+  const again = (idempotencyKey) => (c, opts) => c.resume(idempotencyKey, opts);
+  runJob((c, opts) => {
+    // The newest job's updates only: its jobId may be known only once its
+    // submission is answered, so an update of an unknown id is matched to
+    // its record (the record has its id by the time it is reported).
+    let shownId = newest.jobId;
+    const onUpdate = (j) => {
+      if (!shownId) {
+        const owner = c.jobs().find((r) => r.jobId === j.jobId);
+        if (owner?.idempotencyKey === newest.idempotencyKey) shownId = j.jobId;
+      }
+      if (j.jobId === shownId) opts.onUpdate(j);
+    };
+    const resumed = c.resumeAll({ signal: opts.signal, onUpdate });
+    const mine = resumed.find((r) => r.idempotencyKey === newest.idempotencyKey);
+    for (const r of resumed) if (r !== mine) r.done.catch(() => { /* carried on in the background; resumed again at the next load */ });
+    return mine ? mine.done : c.resume(newest.idempotencyKey, opts);
+  }, again);
+}
 
 function showFailure(e) {
   const p = $('job-error');
@@ -373,4 +456,5 @@ function showFailure(e) {
 
 $('prompt').value = '';
 refresh();
+resumeRecorded();
 document.body.dataset.ready = 'true';
