@@ -5,13 +5,15 @@
 //! - [`core`] (every build, pure Rust): the model's contract and checks
 //!   (spec table, validation, cost, request building) and, in `core/job/`,
 //!   the job machine: the whole conversation with the service as synchronous
-//!   code (retries, idempotency, polling, reading answers, redaction). Knows
-//!   nothing of wasm and is tested natively with `cargo test`.
+//!   code (retries, idempotency, polling, reading answers, redaction, the
+//!   record that lets a job outlive its page). Knows nothing of wasm and is
+//!   tested natively with `cargo test`.
 //! - [`server`] (the `server` feature only, pure Rust): what only servers
 //!   decide: the proxy's policy and the webhook signature. Built into
 //!   `happyhorse/server` and the Node entry, never into the page build.
 //! - `io` (wasm only, every build): the one async loop that carries out the
-//!   job machine's actions with `fetch`, timers and abort signals.
+//!   job machine's actions with `fetch`, timers and abort signals, keeps
+//!   recorded jobs in the caller's store, and claims them across tabs.
 //! - `wasm` (wasm only): the `#[wasm_bindgen]` exports, which convert values
 //!   between JS and the core and map errors; `wasm/server/` holds the server
 //!   build's exports (`createProxy`, `verifyWebhook`).

@@ -26,7 +26,8 @@ struct Parser<'a> {
 
 /// Index of the first byte in `b` that ends a plain run inside a JSON
 /// string — `"`, `\\` or a control character — eight bytes at a time
-/// (SWAR): prompts are long and parsed on every keystroke.
+/// (SWAR): strings (a job's URLs, the request it echoes with its prompt)
+/// are most of an answer's bytes.
 fn plain_run(b: &[u8]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;

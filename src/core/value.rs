@@ -26,8 +26,9 @@ pub enum Value {
     Array(Vec<Value>),
     /// Properties in their original order.
     Object(Vec<(String, Value)>),
-    /// Anything JSON cannot carry: `"bigint"`, `"function"`, `"symbol"`, or a
-    /// short description such as `"a nesting too deep"`.
+    /// Anything JSON cannot carry, named for messages: `"a function"`,
+    /// `"a BigInt"`, `"a symbol"`, or what could not be read, such as
+    /// `"a cycle (an object that contains itself)"`.
     Other(&'static str),
 }
 

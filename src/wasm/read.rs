@@ -5,17 +5,21 @@
 //! Why it is built this way:
 //! - **Nothing thrown in JS crosses a wasm frame.** Every call that runs
 //!   user code (a getter, a Proxy trap, `toJSON`, `Array.isArray` on a
-//!   revoked Proxy) is imported with `catch`; what throws is read as an
-//!   [`Value::Other`] the checks then name. An exception unwinding through
-//!   wasm would leave the module's state corrupt for every later call.
+//!   revoked Proxy, `Number(v)` on a boxed number) goes through
+//!   `wasm/guard.js`, whose functions catch and answer a sentinel instead
+//!   (not wasm-bindgen's `catch`, which leaks a table slot per exception:
+//!   see `guard.js`); what threw is read as a [`Value::Other`] the checks
+//!   then name. An exception unwinding through wasm would leave the module's
+//!   state corrupt for every later call.
 //! - **The same body `JSON.stringify` would send.** Own enumerable string
 //!   keys in order (`Object.keys`), each property read exactly once,
 //!   `undefined` properties dropped, `toJSON(key)` called once where
 //!   present (its result is not asked for `toJSON` again), numbers taken
 //!   as the `f64` they are (no text round trip: `2022813349.9999998` stays a
-//!   fraction and is refused). Boxed primitives (`new Number(5)`) are read as
-//!   the objects they are, and so refused, where `JSON.stringify` would unbox
-//!   them: a request never needs one.
+//!   fraction and is refused). Boxed primitives (`new Number(5)`,
+//!   `new String('x')`, `Object(true)`) are unboxed as `JSON.stringify`
+//!   unboxes them (`Number(v)`, `String(v)`, guarded: user code may run);
+//!   a boxed BigInt is refused, as `JSON.stringify` throws on it.
 //! - **Bounded, whatever it is given**: at most [`MAX_VALUES`] values,
 //!   [`MAX_DEPTH`] levels (cycles end there), arrays of at most
 //!   [`MAX_ITEMS`] read, strings over [`MAX_STRING_UNITS`] never copied,
