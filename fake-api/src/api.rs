@@ -42,11 +42,13 @@ pub fn submit(state: &Arc<Mutex<State>>, schema: &Schema, req: &Request, origin:
     let mut s = state.lock().expect("state lock");
     let key = req.header("idempotency-key").map(str::to_string);
     if let Some(k) = &key {
-        if k.chars().count() > happyhorse::core::spec::IDEMPOTENCY_KEY_MAX {
+        // Counted as the client counts it, in UTF-16 units (a JS string's
+        // length); for the visible ASCII a header carries, that is chars too.
+        if k.encode_utf16().count() > happyhorse::core::spec::IDEMPOTENCY_KEY_MAX {
             return (
                 Response::json(
                     400,
-                    &json!({"error": "Validation failed", "details": {"Idempotency-Key": ["String must contain at most 255 character(s)"]}}),
+                    &json!({"error": "Validation failed", "details": {"Idempotency-Key": [format!("String must contain at most {} character(s)", happyhorse::core::spec::IDEMPOTENCY_KEY_MAX)]}}),
                 ),
                 None,
             );

@@ -84,7 +84,7 @@ struct Images {
 #[derive(serde::Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Prompt {
-    min_length: u32,
+    min_length: usize,
     max_length: usize,
     length_unit: &'static str,
 }
@@ -105,7 +105,7 @@ pub fn capabilities(spec: &'static ModelSpec) -> Capabilities {
         duration: Range3 { min: spec.duration_min, max: spec.duration_max, default: spec.duration_default },
         seed: Range2 { min: spec.seed_min, max: spec.seed_max },
         images: Images { max: spec.images_max, formats: spec.image_formats, min_side_px: spec.image_min_side_px },
-        prompt: Prompt { min_length: 1, max_length: spec.prompt_max_utf16, length_unit: "utf16" },
+        prompt: Prompt { min_length: spec.prompt_min_utf16, max_length: spec.prompt_max_utf16, length_unit: "utf16" },
         webhook_events: spec.webhook_events,
         idempotency_key_max_length: IDEMPOTENCY_KEY_MAX,
         default_base_url: DEFAULT_BASE_URL,

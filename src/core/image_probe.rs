@@ -1,7 +1,8 @@
 //! What an image file is, read from its first bytes: format and pixel size
-//! for the formats the model takes (JPG, PNG, BMP, WEBP) and GIF (to name it
-//! when refusing it). Then the warnings `checkImage` gives: the service
-//! needs JPG/PNG/BMP/WEBP, at least 300 px on each side.
+//! for the formats the model takes (`spec.image_formats`) and GIF (to name
+//! it when refusing it). Then the warnings `checkImage` gives: the service
+//! needs one of those formats, at least `spec.image_min_side_px` on each
+//! side.
 
 use crate::core::issue::{Issue, IssueCode};
 use crate::core::spec::HAPPYHORSE_11;
@@ -127,6 +128,20 @@ pub fn image_check(url: String, info: Option<ImageInfo>, size: Option<(u32, u32)
 }
 
 /// Warnings for an image the browser could read.
+/// The formats the model takes, for messages: uppercased, joined with
+/// commas and a last "or".
+fn formats() -> String {
+    let formats = HAPPYHORSE_11.image_formats;
+    let mut out = String::new();
+    for (i, f) in formats.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i + 1 == formats.len() { " or " } else { ", " });
+        }
+        out.push_str(&f.to_ascii_uppercase());
+    }
+    out
+}
+
 pub fn warnings_for(info: Option<ImageInfo>, width: u32, height: u32, path: &str) -> Vec<Issue> {
     let spec = &HAPPYHORSE_11;
     let mut out = Vec::new();
@@ -134,10 +149,17 @@ pub fn warnings_for(info: Option<ImageInfo>, width: u32, height: u32, path: &str
     match info {
         Some(i) if !spec.image_formats.contains(&i.format) => warn(
             IssueCode::ImageUnsupportedFormat,
-            cat(&["this image is ", &i.format.to_ascii_uppercase(), "; the model takes JPG, PNG, BMP or WEBP"]),
+            cat(&["this image is ", &i.format.to_ascii_uppercase(), "; the model takes ", &formats()]),
         ),
         Some(_) => {}
-        None => warn(IssueCode::ImageFormatUnverified, String::from("the image loads, but its server does not let this page read the file, so its format (JPG, PNG, BMP or WEBP needed) is unchecked")),
+        None => warn(
+            IssueCode::ImageFormatUnverified,
+            cat(&[
+                "the image loads, but its server does not let this page read the file, so its format (",
+                &formats(),
+                " needed) is unchecked",
+            ]),
+        ),
     }
     let min = spec.image_min_side_px;
     if width < min || height < min {

@@ -43,3 +43,18 @@ pub const MAX_STORE_KEYS: usize = 10_000;
 /// Longest stored record read back, in UTF-16 units: a record is a request
 /// body and one job answer, each bounded far below this.
 pub const MAX_RECORD_UNITS: usize = 4 << 20;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The messages name the budgets they report: held equal here, since a
+    /// `const` text cannot be built from a number without `core::fmt`.
+    #[test]
+    fn messages_name_their_budgets() {
+        let n = |v: usize| crate::core::text::num(v as u64);
+        assert!(HUGE_ARRAY.contains(&*crate::core::text::cat(&["more than ", &n(MAX_ITEMS), " items"])));
+        assert!(TOO_MANY_VALUES.contains(&*crate::core::text::cat(&[&n(MAX_VALUES), "-value"])));
+        assert!(TOO_MANY_KEYS.contains(&*crate::core::text::cat(&[&n(MAX_VALUES), "-value"])));
+    }
+}

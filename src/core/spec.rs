@@ -20,6 +20,8 @@ pub struct ModelSpec {
     pub model: &'static str,
     /// The key of the model's parameter block.
     pub params_key: &'static str,
+    /// The shortest prompt (after nothing but whitespace is refused).
+    pub prompt_min_utf16: usize,
     pub prompt_max_utf16: usize,
     pub images_max: usize,
     pub image_formats: &'static [&'static str],
@@ -61,6 +63,7 @@ impl ModelSpec {
 pub const HAPPYHORSE_11: ModelSpec = ModelSpec {
     model: "happyhorse-1.1",
     params_key: "happyhorse11Params",
+    prompt_min_utf16: 1,
     prompt_max_utf16: 2500,
     images_max: 9,
     image_formats: &["jpg", "png", "bmp", "webp"],
@@ -97,6 +100,14 @@ pub const IDEMPOTENCY_KEY_MAX: usize = 255;
 /// How long the service answers a replayed `Idempotency-Key` with the
 /// original job; after that the same key may make a new one.
 pub const IDEMPOTENCY_WINDOW_MS: f64 = 86_400_000.0;
+/// The `Client`'s defaults and bounds: ours, not the service's, but numbers
+/// of the JS contract all the same (the `.d.ts` states them).
+pub const CLIENT_MAX_RETRIES_DEFAULT: u32 = 2;
+pub const CLIENT_MAX_RETRIES_LIMIT: u32 = 10;
+pub const CLIENT_TIMEOUT_MS_DEFAULT: f64 = 30_000.0;
+pub const CLIENT_WAIT_TIMEOUT_MS_DEFAULT: f64 = 600_000.0;
+pub const CLIENT_MAX_POLL_FAILURES_DEFAULT: u32 = 5;
+
 /// How long the service keeps a finished job's files: it purges them 24 h
 /// after completion (the job then answers `expired: true`).
 pub const RESULT_LIFETIME_MS: f64 = 86_400_000.0;

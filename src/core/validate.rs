@@ -118,7 +118,7 @@ impl Checker {
                 return None;
             }
         };
-        if text.trim().is_empty() {
+        if utf16_len(text.trim()) < self.spec.prompt_min_utf16 {
             self.report.push("prompt", IssueCode::PromptEmpty, "the prompt is empty: describe the video to generate");
         }
         self.prompt_length(utf16_len(text));

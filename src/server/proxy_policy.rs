@@ -23,8 +23,9 @@ use crate::core::text::{cat, find_bytes, num, Text};
 use crate::core::uuid::is_uuid;
 use crate::core::value::Value;
 
-/// Default limit of a submitted body. A valid request is under 30 KB (a
-/// 2,500-character prompt and nine long URLs).
+/// Default limit of a submitted body: twice the largest valid request (the
+/// longest prompt, all in 3-byte characters, and the most images, each a
+/// 2,000-byte URL), as a test below checks.
 pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
 /// The largest `maxBodyBytes` accepted.
 pub const MAX_MAX_BODY_BYTES: usize = 1024 * 1024;
@@ -483,6 +484,21 @@ mod tests {
         }
         let c = config();
         assert_eq!((c.allowed_hosts, c.hook_timeout_ms, c.body_timeout_ms), (None, 10_000.0, 10_000.0));
+    }
+
+    #[test]
+    fn the_default_body_limit_holds_twice_the_largest_valid_request() {
+        let spec = &crate::core::spec::HAPPYHORSE_11;
+        let url = cat(&["https://cdn.example/", &"a".repeat(2_000 - 20)]);
+        let request = json!({
+            "prompt": "\u{4e2d}".repeat(spec.prompt_max_utf16),
+            "happyhorse11Params": { "images": vec![url; spec.images_max], "resolution": "1080p", "duration": spec.duration_max, "seed": spec.seed_max },
+            "webhookUrl": "https://hooks.example/happyhorse",
+            "webhookEvents": spec.webhook_events,
+        });
+        assert!(crate::core::validate(&value(&request)).ok());
+        let body = crate::core::request::wire_body(&value(&request)).to_json();
+        assert!(body.len() * 2 <= DEFAULT_MAX_BODY_BYTES, "{} bytes", body.len());
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! `checkImage`: does an image URL load, is it JPG/PNG/BMP/WEBP, is it at
-//! least 300 px on each side — checked in the browser as the user types.
+//! `checkImage`: does an image URL load, is it in a format the model takes,
+//! is it large enough (`spec.rs` has both) — checked in the browser as the
+//! user types.
 //!
 //! Browser-only (it needs `Image` when the file's server forbids reading
 //! its bytes cross-origin). It first tries `fetch` and reads format and size
@@ -53,7 +54,7 @@ pub fn check_image(#[wasm_bindgen(unchecked_param_type = "string")] url: &JsValu
     let index =
         options.as_deref().map(|o| field(o, "index")).and_then(|i| i.as_f64()).filter(|i| i.fract() == 0.0 && *i >= 0.0 && *i < 1e6);
     let path = match index {
-        Some(i) => crate::core::issue::index_path("happyhorse11Params.images", i as usize),
+        Some(i) => crate::core::issue::index_path(&crate::core::spec::HAPPYHORSE_11.param_path("images"), i as usize),
         None => String::new(),
     };
     promise(async move {

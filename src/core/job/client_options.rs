@@ -2,17 +2,20 @@
 //! care as requests: a bad option is an `INVALID_OPTION` issue with a path.
 //!
 //! Client options: `apiKey`, `baseUrl` (see [`crate::core::options`]),
-//! `maxRetries` (0–10, default 2), `timeoutMs` (each HTTP request, default
-//! 30 000), `waitTimeoutMs` (default limit of a wait, 600 000 = 10 min),
-//! `pollIntervalMs` (fixed poll interval instead of the adaptive schedule),
-//! `maxPollFailures` (consecutive failed polls that end a wait, default 5).
-//! Wait options: `timeoutMs` and `pollIntervalMs`, overriding the client's.
+//! `maxRetries`, `timeoutMs` (each HTTP request), `waitTimeoutMs` (default
+//! limit of a wait), `pollIntervalMs` (fixed poll interval instead of the
+//! adaptive schedule), `maxPollFailures` (consecutive failed polls that end
+//! a wait); their defaults and bounds are `spec.rs`'s `CLIENT_*`. Wait
+//! options: `timeoutMs` and `pollIntervalMs`, overriding the client's.
 
 use crate::core::error::Error;
 use crate::core::issue::{IssueCode, Report};
 use crate::core::job::poll::PollConfig;
 use crate::core::job::retry::RetryPolicy;
 use crate::core::options::{read_send_options, SendOptions};
+use crate::core::spec::{
+    CLIENT_MAX_POLL_FAILURES_DEFAULT, CLIENT_MAX_RETRIES_LIMIT, CLIENT_TIMEOUT_MS_DEFAULT, CLIENT_WAIT_TIMEOUT_MS_DEFAULT,
+};
 use crate::core::text::{cat, num};
 use crate::core::value::Value;
 
@@ -64,12 +67,12 @@ pub fn parse_client_options(options: &Value) -> Result<ClientConfig, Error> {
     let mut config = ClientConfig {
         send,
         retry: RetryPolicy::default(),
-        request_timeout_ms: 30_000.0,
-        wait: WaitConfig { timeout_ms: 600_000.0, poll: PollConfig::default() },
-        max_poll_failures: 5,
+        request_timeout_ms: CLIENT_TIMEOUT_MS_DEFAULT,
+        wait: WaitConfig { timeout_ms: CLIENT_WAIT_TIMEOUT_MS_DEFAULT, poll: PollConfig::default() },
+        max_poll_failures: CLIENT_MAX_POLL_FAILURES_DEFAULT,
         keep: false,
     };
-    if let Some(n) = number_option(options, "maxRetries", 0.0, 10.0, &mut report) {
+    if let Some(n) = number_option(options, "maxRetries", 0.0, f64::from(CLIENT_MAX_RETRIES_LIMIT), &mut report) {
         config.retry.max_retries = n as u32;
     }
     if let Some(n) = number_option(options, "timeoutMs", 1.0, DAY_MS, &mut report) {

@@ -22,7 +22,12 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        RetryPolicy { max_retries: 2, base_delay_ms: 500.0, max_delay_ms: 8_000.0, max_retry_after_ms: 60_000.0 }
+        RetryPolicy {
+            max_retries: crate::core::spec::CLIENT_MAX_RETRIES_DEFAULT,
+            base_delay_ms: 500.0,
+            max_delay_ms: 8_000.0,
+            max_retry_after_ms: 60_000.0,
+        }
     }
 }
 

@@ -123,10 +123,7 @@ pub fn verify_webhook(input: &WebhookInput) -> js_sys::Promise {
         };
         let subtle = field(&field(&js_sys::global(), "crypto"), "subtle");
         if !subtle.is_object() {
-            return Err(Error::new(
-                crate::core::ErrorCode::Unsupported,
-                "WebCrypto (crypto.subtle) is not available in this environment",
-            ));
+            return Err(Error::new(crate::core::ErrorCode::Unsupported, "WebCrypto (crypto.subtle) is not available in this environment"));
         }
         let mac = async {
             let key_bytes = js_sys::Uint8Array::from(api_key.as_bytes());
