@@ -251,8 +251,12 @@ fn parse_authority(authority: &str) -> Result<&str, UriError> {
 /// unspecified, IPv6 unique-local and link-local.
 pub fn is_local_host(host: &str) -> bool {
     let host = host.trim_end_matches('.');
-    let ends_with =
-        |suffix: &str| host.len() >= suffix.len() && host.as_bytes()[host.len() - suffix.len()..].eq_ignore_ascii_case(suffix.as_bytes());
+    let ends_with = |suffix: &str| {
+        host.len()
+            .checked_sub(suffix.len())
+            .and_then(|at| host.as_bytes().get(at..))
+            .is_some_and(|t| t.eq_ignore_ascii_case(suffix.as_bytes()))
+    };
     if host.eq_ignore_ascii_case("localhost") || ends_with(".localhost") || ends_with(".local") {
         return true;
     }
