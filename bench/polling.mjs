@@ -49,8 +49,12 @@ export const CLOCK_OFF_MS = 10 * 60_000;
  * The schedules of a round share one page clock. */
 const ROUNDS = [
   { schedules: ['ours', 'sdk'], curvesAtOnce: 2 },
-  { schedules: ['oursFast'], curvesAtOnce: 4 },
-  { schedules: ['oursSlow'], curvesAtOnce: 4 },
+  // The page-clock comparison: the same rounds (and so the same load on
+  // this process's timers) for the true clock and each clock off, so what
+  // differs between them is the page clock alone.
+  { schedules: ['oursTrue'], curvesAtOnce: 2 },
+  { schedules: ['oursFast'], curvesAtOnce: 2 },
+  { schedules: ['oursSlow'], curvesAtOnce: 2 },
   { schedules: ['fixed'], curvesAtOnce: 4 },
 ];
 
@@ -99,6 +103,7 @@ const ours = (client, jobId) => client.waitForJob(jobId, { timeoutMs: 3_600_000 
 /** Each schedule, and the page clock it runs under (ms off the service's). */
 export const SCHEDULES = {
   ours: { label: 'happyhorse waitForJob', wait: ours, pageClockMs: 0 },
+  oursTrue: { label: 'happyhorse waitForJob, page clock true (its own rounds)', wait: ours, pageClockMs: 0 },
   oursFast: { label: 'happyhorse waitForJob, page clock 10 min fast', wait: ours, pageClockMs: CLOCK_OFF_MS },
   oursSlow: { label: 'happyhorse waitForJob, page clock 10 min slow', wait: ours, pageClockMs: -CLOCK_OFF_MS },
   sdk: { label: 'provider SDK: 2 s ×1.5 → 5 s', wait: (client, jobId) => loop(client, jobId, { first: 2000, growth: 1.5, cap: 5000 }), pageClockMs: 0 },
@@ -274,13 +279,13 @@ const signedPct = (f) => (Number.isFinite(f) ? `${f >= 0 ? '+' : '−'}${Math.ab
 function pageClockLines(P, fig) {
   const off = `${P.clockOffMs / 60_000} min`;
   const lines = [`### Ours with the page clock off (±${off})`, ''];
-  lines.push(`The same jobs waited on by ours with this process's \`Date.now\` set by the fake's service clock (its \`serviceNowMs\`, the clock of its \`Date\` headers and \`createdAt\`): true, ${off} fast, ${off} slow. The client must date a job by the service's clock (\`Date\` against \`createdAt\`), so a page clock minutes off must change nothing: the target is requests/job and lag p95 within 10 % of the true clock's, on every curve. Fast and slow ran in rounds of their own, ${P.rounds.find((r) => r.schedules.includes('oursFast'))?.curvesAtOnce ?? '?'} curves at a time.`, '');
+  lines.push(`The same jobs waited on by ours with this process's \`Date.now\` set by the fake's service clock (its \`serviceNowMs\`, the clock of its \`Date\` headers and \`createdAt\`): true, ${off} fast, ${off} slow. The client must date a job by the service's clock (\`Date\` against \`createdAt\`), so a page clock minutes off must change nothing: the target is requests/job and lag p95 within 10 % of the true clock's, on every curve. True, fast and slow each ran in rounds of their own, ${P.rounds.find((r) => r.schedules.includes('oursFast'))?.curvesAtOnce ?? '?'} curves at a time (the same load, so the same timer noise); the true clock here is not the table above's, which shared its rounds with the SDK's loop.`, '');
   lines.push('| curve | requests/job: true | +' + off + ' | −' + off + ' | lag p95: true | +' + off + ' | −' + off + ' |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   const verdicts = [];
   const missed = [];
   for (const c of P.curves) {
-    const [t, fast, slow] = ['ours', 'oursFast', 'oursSlow'].map((n) => fig(c, n));
+    const [t, fast, slow] = ['oursTrue', 'oursFast', 'oursSlow'].map((n) => fig(c, n));
     if (!t || !fast || !slow) {
       verdicts.push(`- ${c}: not measured with every page clock.`);
       missed.push(c);
