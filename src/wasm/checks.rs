@@ -29,10 +29,3 @@ pub fn estimate_cost(#[wasm_bindgen(unchecked_param_type = "unknown")] request: 
 pub fn capabilities_js() -> JsValue {
     js_sys::JSON::parse(CAPABILITIES_JSON).unwrap_or(JsValue::NULL)
 }
-
-/// The module's memory, for tests that check it does not grow under hostile
-/// input (tests/hostile). Not part of the declared API.
-#[wasm_bindgen(js_name = __wasmMemory, skip_typescript)]
-pub fn wasm_memory() -> JsValue {
-    wasm_bindgen::memory()
-}

@@ -36,8 +36,11 @@ before(async () => {
   await page.goto(`${s.url}/blank.html`);
   await page.evaluate(async () => {
     const m = await import('/pkg/happyhorse.js');
-    await m.default();
+    // init() resolves to the instance's exports: its memory among them.
+    const { memory } = await m.default();
+    if (!(memory instanceof WebAssembly.Memory)) throw new Error('init() resolved to no wasm memory');
     window.hh = m;
+    window.wasmMemory = memory;
   });
 });
 after(async () => {
@@ -89,9 +92,9 @@ test('3000 completed exchanges: wasm memory stays flat', async () => {
   const r = await page.evaluate(async (ID) => {
     const c = new hh.Client({ baseUrl: location.origin, maxRetries: 0 });
     for (let i = 0; i < 200; i++) await c.getJob(ID).catch(() => {});
-    const a = hh.__wasmMemory().buffer.byteLength;
+    const a = wasmMemory.buffer.byteLength;
     for (let i = 0; i < 3000; i++) await c.getJob(ID).catch(() => {});
-    return { before: a, after: hh.__wasmMemory().buffer.byteLength };
+    return { before: a, after: wasmMemory.buffer.byteLength };
   }, ID);
   console.log('chromium, 3000 getJob 404:', JSON.stringify(r));
   assert.ok(r.after <= r.before + 64 * 1024, `wasm memory ${r.before} → ${r.after}`);

@@ -11,9 +11,9 @@ import test, { before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import { hostileServer, json, ID, sleep } from './server.mjs';
-import { loadInstrumented } from './instrumented.mjs';
+import { loadWithMemory } from '../node/wasm-memory.mjs';
 
-const hh = loadInstrumented();
+const { pkg: hh, memory, table } = loadWithMemory();
 const N = Number(process.env.REVIEW_N ?? 10_000);
 let s;
 const unhandled = [];
@@ -30,7 +30,7 @@ after(async () => {
 function snapshot() {
   global.gc?.();
   const timers = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-  return { memory: hh.__wasmMemory().buffer.byteLength, table: hh.__table().length, timers, handles: process._getActiveHandles().length };
+  return { memory: memory.buffer.byteLength, table: table.length, timers, handles: process._getActiveHandles().length };
 }
 
 async function pool(n, concurrency, call, codes) {

@@ -5,7 +5,7 @@ import test, { before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { hostileServer, json, raw, hang, trickle, ID, KEY, sleep } from './server.mjs';
 import { hh, HORSE } from './util.mjs';
-import { loadInstrumented } from './instrumented.mjs';
+import { loadWithMemory } from '../node/wasm-memory.mjs';
 
 let s, other, proxy;
 const BASE = '/api/apiframe';
@@ -99,11 +99,11 @@ test('the key reaches the page through x-request-id (passed back unredacted)', a
 });
 
 test('each upstream exchange leaks wasm memory and externref slots (fresh module instance)', async () => {
-  const mod = loadInstrumented();
+  const { pkg: mod, memory, table } = loadWithMemory();
   const p = mod.createProxy({ apiKey: KEY, upstream: s.url, basePath: BASE });
   const snap = () => {
     global.gc?.();
-    return { memory: mod.__wasmMemory().buffer.byteLength, table: mod.__table().length };
+    return { memory: memory.buffer.byteLength, table: table.length };
   };
   const fallback = json(404, { error: 'Job not found' });
   const go = async (n) => {

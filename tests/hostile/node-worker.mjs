@@ -1,43 +1,16 @@
-// A worker thread holding one instance of the nodejs build (pkg-node/) and
+// A worker thread holding one instance of the nodejs build (a copy of
+// pkg-node/, loaded with its wasm memory by tests/node/wasm-memory.mjs) and
 // running hostile cases on request, so node.test.mjs can stop it when a case
 // hangs. Messages in: { id, op: 'case', name } | { id, op: 'barrage', calls }
 // | { id, op: 'memory', bodies: 'plain' | 'hostile', warmup, calls }.
-// Out: { ready, memory, baselineError? } once, then { id, ...result }.
+// Out: { ready, baselineError? } once (a worker that cannot reach its wasm
+// memory fails to start), then { id, ...result }.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import path from 'node:path';
 import { runCase, answers, barrage, memoryRun, hostileBodies, MEMORY_BODIES } from './cases.mjs';
+import { loadWithMemory } from '../node/wasm-memory.mjs';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const require = createRequire(import.meta.url);
-
-// The wasm memory. The nodejs glue keeps its instance private; until the
-// package exports `__wasmMemory()`, catch the instance as the glue makes it.
-let caught = null;
-const Instance = WebAssembly.Instance;
-WebAssembly.Instance = new Proxy(Instance, {
-  construct(target, args, newTarget) {
-    const instance = Reflect.construct(target, args, newTarget);
-    caught ??= instance.exports.memory ?? null;
-    return instance;
-  },
-});
-let pkg;
-try {
-  pkg = require(path.join(root, 'pkg-node', 'happyhorse.js'));
-} finally {
-  WebAssembly.Instance = Instance;
-}
-let memory = null;
-let memorySource = 'none';
-if (typeof pkg.__wasmMemory === 'function') {
-  memory = pkg.__wasmMemory();
-  memorySource = '__wasmMemory()';
-} else if (caught instanceof WebAssembly.Memory) {
-  memory = caught;
-  memorySource = 'the WebAssembly.Instance the glue created (stopgap: the package exports no __wasmMemory())';
-}
+// The package and its wasm memory (see tests/node/wasm-memory.mjs).
+const { pkg, memory } = loadWithMemory();
 
 const env = { baseUrl: workerData.baseUrl };
 // Answers of this fresh instance, before any hostile input.
@@ -57,8 +30,8 @@ parentPort.on('message', async (m) => {
     result = baseline ? { baseline, ...(await barrage(pkg, env, baseline, { calls: m.calls })) } : { baselineError };
   } else if (m.op === 'memory') {
     const bodies = m.bodies === 'hostile' ? hostileBodies() : MEMORY_BODIES;
-    result = memory ? memoryRun(pkg, memory, { bodies, warmup: m.warmup, calls: m.calls }) : { noMemory: true };
+    result = memoryRun(pkg, memory, { bodies, warmup: m.warmup, calls: m.calls });
   }
   parentPort.postMessage({ id: m.id, ...result });
 });
-parentPort.postMessage({ ready: true, memorySource, baselineError });
+parentPort.postMessage({ ready: true, baselineError });

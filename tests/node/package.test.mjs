@@ -151,3 +151,41 @@ test('findImageReferences gives JS string offsets, near misses included', () => 
   for (const r of refs) assert.equal(prompt.slice(r.index, r.index + r.text.length), r.text);
   assert.throws(() => pkg.findImageReferences(42), (e) => e.code === 'INVALID_REQUEST' && e.issues[0].path === 'prompt');
 });
+
+test('the shipped glue exports no test hooks: no __wasmMemory, no __-prefixed name, in JS or declarations, and no __wasmMemory in the .wasm', async () => {
+  const { readFileSync } = await import('node:fs');
+  const { createRequire } = await import('node:module');
+  const { pathToFileURL } = await import('node:url');
+  const path = await import('node:path');
+  const { root } = await import('./load.mjs');
+  const pkgDir = path.join(root, 'pkg');
+  const hooks = (names) => names.filter((n) => n.startsWith('__'));
+  // What each entry really exports, loaded as a user's code would load it.
+  // The web glue (pkg/, pkg/server/) fetches no .wasm until init(), so importing it here lists its exports.
+  const entries = {
+    'happyhorse.js': Object.keys(await import(pathToFileURL(path.join(pkgDir, 'happyhorse.js')))),
+    'server/happyhorse.js': Object.keys(await import(pathToFileURL(path.join(pkgDir, 'server', 'happyhorse.js')))),
+    'node/happyhorse.mjs': Object.keys(await import(pathToFileURL(path.join(pkgDir, 'node', 'happyhorse.mjs')))),
+    'node/happyhorse.js': Object.keys(createRequire(import.meta.url)(path.join(pkgDir, 'node', 'happyhorse.js'))),
+  };
+  for (const [file, names] of Object.entries(entries)) {
+    assert.ok(names.includes('validate'), `pkg/${file} lists no validate: the export listing is broken (${names.join(', ')})`);
+    assert.deepEqual(hooks(names), [], `pkg/${file} exports test hooks`);
+  }
+  // The declarations: top-level exported names (`export default function
+  // __wbg_init` exports `default`; InitOutput's members are the .wasm's
+  // exports, wasm-bindgen's own `__wbindgen_*` among them, checked below).
+  for (const file of ['happyhorse.d.ts', 'server/happyhorse.d.ts', 'node/happyhorse.d.ts', 'node/happyhorse.d.mts']) {
+    const dts = readFileSync(path.join(pkgDir, file), 'utf8');
+    const names = [...dts.matchAll(/^export (?:declare )?(?!default )(?:async )?(?:function|class|const|let|var|type|interface|enum) (\w+)/gm)].map((m) => m[1]);
+    for (const [, list] of dts.matchAll(/^export (?:type )?\{([^}]*)\}/gm)) names.push(...list.split(',').map((s) => s.trim().split(/\s+as\s+/).pop()).filter(Boolean));
+    assert.ok(names.includes('validate'), `pkg/${file} declares no validate: the declaration listing is broken (${names.join(', ')})`);
+    assert.deepEqual(hooks(names), [], `pkg/${file} declares test hooks`);
+    assert.ok(!dts.includes('__wasmMemory'), `pkg/${file} mentions __wasmMemory`);
+  }
+  for (const file of ['happyhorse_bg.wasm', 'server/happyhorse_bg.wasm']) {
+    const exported = WebAssembly.Module.exports(new WebAssembly.Module(readFileSync(path.join(pkgDir, file)))).map((e) => e.name);
+    assert.ok(exported.includes('memory'), `pkg/${file} lists no memory: the export listing is broken`);
+    assert.ok(!exported.includes('__wasmMemory'), `pkg/${file} exports __wasmMemory`);
+  }
+});
