@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(module = "/src/io/store.js")]
 extern "C" {
     #[wasm_bindgen(js_name = storeKeys)]
-    fn store_keys(store: &JsValue, prefix: &str, max: u32) -> JsValue;
+    fn store_keys(store: &JsValue, prefix: &str, max: u32, max_name: u32) -> JsValue;
     #[wasm_bindgen(js_name = storeGet)]
     fn store_get(store: &JsValue, key: &str, max: u32) -> JsValue;
     #[wasm_bindgen(js_name = storeSet)]
@@ -68,7 +68,8 @@ impl Journal {
 
     fn report(&self, message: String) {
         if let Some(f) = &self.on_error {
-            let error = JsValue::from(Error::new(ErrorCode::Storage, message));
+            // The message may quote the store's own errors, or a key name.
+            let error = JsValue::from(Error::new(ErrorCode::Storage, message).redact(self.secret.as_deref()));
             let _ = crate::wasm::guard::apply(f, &JsValue::UNDEFINED, &js_sys::Array::of1(&error));
         }
     }
@@ -166,7 +167,8 @@ impl Journal {
 
     fn list_stored(&self) -> Vec<Record> {
         let prefix = storage_prefix(&self.base_url);
-        let keys = store_keys(&self.store, &prefix, MAX_STORE_KEYS as u32);
+        let longest = crate::core::text::utf16_len(&prefix) + crate::core::spec::IDEMPOTENCY_KEY_MAX;
+        let keys = store_keys(&self.store, &prefix, MAX_STORE_KEYS as u32, longest as u32);
         if let Some(why) = failed(&keys) {
             self.unreadable(&prefix, cat(&["the store could not list its keys (", &why, ")"]));
             return Vec::new();

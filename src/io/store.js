@@ -14,14 +14,16 @@ function failure(e) {
   return new Error(m.slice(0, 200));
 }
 
-// The keys that begin with `prefix`, looking at no more than `max` keys.
-export function storeKeys(store, prefix, max) {
+// The keys that begin with `prefix`, looking at no more than `max` keys;
+// one longer than `maxName` UTF-16 units is no record's name (an
+// idempotency key is short), and is never copied into wasm.
+export function storeKeys(store, prefix, max, maxName) {
   try {
     const n = Math.min(Number(store.length) >>> 0, max);
     const out = [];
     for (let i = 0; i < n; i++) {
       const k = store.key(i);
-      if (typeof k === 'string' && k.startsWith(prefix)) out.push(k);
+      if (typeof k === 'string' && k.length <= maxName && k.startsWith(prefix)) out.push(k);
     }
     return out;
   } catch (e) {

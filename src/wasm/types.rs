@@ -133,7 +133,7 @@ export interface Job {
   status: string;
   /** 0–100, or null when the service does not say. */
   progress: number | null;
-  /** The result's video URLs, whatever shape `result` had. */
+  /** The result's video URLs (http(s) only), whatever shape `result` had. */
   videoUrls: string[];
   error?: string;
   creditCost?: number;

@@ -172,7 +172,10 @@ fn collect_urls(v: &Value, out: &mut Vec<String>, depth: usize) {
         return;
     }
     match v {
-        Value::String(s) if !s.is_empty() && !out.contains(s) => out.push(s.clone()),
+        // Only an http(s) URL is a video's: a `javascript:` or `data:` one
+        // (from a hostile answer, or a record another tab posted) would run
+        // or render in the page that links it.
+        Value::String(s) if crate::core::url::parse(s).is_ok_and(|u| u.is_web()) && !out.contains(s) => out.push(s.clone()),
         Value::Array(items) => items.iter().for_each(|i| collect_urls(i, out, depth + 1)),
         Value::Object(_) => {
             for key in ["videoUrl", "videoUrls", "url", "urls", "video"] {

@@ -286,7 +286,11 @@ impl Machine {
         let state = match action {
             Action::Send(_) if submitting && !j.saved_submission => {
                 j.saved_submission = true;
-                j.record.saved_at = now;
+                // Dated once, when first sent: a resend keeps that date, for
+                // the service's idempotency window counts from it.
+                if j.record.saved_at.is_nan() {
+                    j.record.saved_at = now;
+                }
                 j.change = Some(Change::Save(j.record.clone()));
                 return;
             }
@@ -419,6 +423,8 @@ impl Machine {
                 }
                 journal.claimed = true;
                 let task = std::mem::replace(task.as_mut(), Task::Get { job_id: String::new() });
+                // A body read back from the store, not one this call validated.
+                let from_store = matches!(task, Task::Resume { .. } | Task::Wait { .. });
                 let record = &journal.record;
                 let wait = match task {
                     Task::Submit { then_wait, .. } => then_wait,
@@ -437,16 +443,27 @@ impl Machine {
                         return Action::Done(Ok(Output::Accepted(Accepted { job_id, status })));
                     }
                     (Some(_), _, Some(wait)) => Task::Resume { record: record.clone(), wait },
-                    (None, _, wait) if now - record.saved_at > IDEMPOTENCY_WINDOW_MS - RESEND_MARGIN_MS => {
+                    (None, _, wait)
+                        if now - record.saved_at > IDEMPOTENCY_WINDOW_MS - RESEND_MARGIN_MS || record.saved_at - now > RESEND_MARGIN_MS =>
+                    {
                         // The service keeps a key for 24 hours: sent again
                         // after that, the same submission could make a second
-                        // job and be charged twice.
+                        // job and be charged twice. A record dated well after
+                        // now (a clock set back, or a record not written by
+                        // this client) has no age to trust either.
                         let mut e = Error::new(
                             ErrorCode::Conflict,
                             "the submission's answer never came and it was recorded too long ago to be sent again safely (the service keeps an idempotency key for 24 hours); check your jobs on the service, then forget() it",
                         );
                         e.idempotency_key = Some(record.key.clone());
                         let _ = wait;
+                        return Action::Done(Err(e));
+                    }
+                    (None, _, _) if from_store && !crate::core::validate(&record.body).ok() => {
+                        // The stored body is checked as the caller's request
+                        // is: the API key goes with whatever is sent.
+                        let mut e = Error::invalid(crate::core::validate(&record.body));
+                        e.idempotency_key = Some(record.key.clone());
                         return Action::Done(Err(e));
                     }
                     (None, _, then_wait) => Task::Submit { body: record.body.clone(), idempotency_key: record.key.clone(), then_wait },

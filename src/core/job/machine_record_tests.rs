@@ -96,6 +96,33 @@ fn a_submission_recorded_too_long_ago_is_not_sent_again() {
     assert_eq!((e.code, e.idempotency_key.as_deref(), run.sent.len()), (ErrorCode::Conflict, Some("key-1"), 0));
 }
 
+#[test]
+fn a_resend_keeps_its_first_date_and_a_record_from_the_future_is_not_sent() {
+    let config = recorded(json!({ "baseUrl": BASE, "maxRetries": 0 }));
+    let wait = config.wait;
+    // Resent at 22 h and lost again: still dated 22 h ago, so an hour later
+    // it is not sent a third time.
+    let record = Record::new(BASE, "key-1", body(), T0 - 22.0 * 3_600_000.0);
+    let run = drive(Machine::new(config.clone(), Task::Resume { record, wait }), 10.0, None, |_, _| Reply::TimedOut);
+    assert_eq!(run.sent.len(), 1);
+    assert_eq!(saved(&run.changes)[0].saved_at, T0 - 22.0 * 3_600_000.0);
+    for at in [T0 + 2.0 * DAY, f64::MAX] {
+        let record = Record::new(BASE, "key-1", body(), at);
+        let run = drive(Machine::new(config.clone(), Task::Resume { record, wait }), 10.0, None, service(1));
+        assert_eq!((run.result.unwrap_err().code, run.sent.len()), (ErrorCode::Conflict, 0));
+    }
+}
+
+#[test]
+fn a_stored_body_that_fails_validation_is_not_sent() {
+    let config = recorded(json!({ "baseUrl": BASE, "apiKey": KEY }));
+    let wait = config.wait;
+    let record = Record::new(BASE, "key-1", value(&json!({ "model": "happyhorse-1.1" })), T0);
+    let run = drive(Machine::new(config, Task::Resume { record, wait }), 10.0, None, service(1));
+    let e = run.result.unwrap_err();
+    assert_eq!((e.code, e.idempotency_key.as_deref(), run.sent.len()), (ErrorCode::InvalidRequest, Some("key-1"), 0));
+}
+
 /// Drives a machine whose claims are answered from `claims` in turn (then
 /// `Claimed(None)`), with `service` for anything it sends.
 fn follow(mut machine: Machine, mut claims: Vec<Input>, mut service: impl FnMut(usize) -> Reply) -> Run {

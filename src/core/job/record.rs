@@ -115,12 +115,14 @@ impl Record {
         if let Some(job) = &self.job {
             props.push((String::from("job"), job.clone()));
         }
-        let text = Value::Object(props).to_json();
+        let record = Value::Object(props);
+        let text = record.to_json();
         match secret {
+            // Looked for in the text and in each string as it reads back:
+            // JSON's own escapes (`\"`, `\\`) would otherwise hide a key
+            // that holds those characters, or a `\u0061` spelling in a field.
             Some(s) if !s.is_empty() => {
-                let mut redacted = text.clone();
-                crate::core::redact::redact_in(&mut redacted, s);
-                (redacted == text).then_some(text)
+                (crate::core::redact::redact_bytes(text.as_bytes(), s).is_none() && !holds(&record, s)).then_some(text)
             }
             _ => Some(text),
         }
@@ -136,7 +138,12 @@ impl Record {
             _ => return Err(Unreadable::Malformed),
         }
         let text_of = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string);
-        if text_of("baseUrl").as_deref() != Some(base_url) || text_of("key").as_deref() != Some(key) {
+        // A key the client could not have sent (empty, a line break) is
+        // not one it recorded.
+        if text_of("baseUrl").as_deref() != Some(base_url)
+            || text_of("key").as_deref() != Some(key)
+            || !crate::core::options::idempotency_key_ok(key)
+        {
             return Err(Unreadable::Malformed);
         }
         let body = match v.get("body") {
@@ -180,6 +187,18 @@ impl Record {
             self.job.clone_from(&stored.job);
             self.saved_at = self.saved_at.max(stored.saved_at);
         }
+    }
+}
+
+/// Whether any string in `v` (a property name or a value) holds `secret`
+/// in a form [`crate::core::redact`] finds.
+fn holds(v: &Value, secret: &str) -> bool {
+    let found = |s: &str| crate::core::redact::redact_bytes(s.as_bytes(), secret).is_some();
+    match v {
+        Value::String(s) => found(s),
+        Value::Array(items) => items.iter().any(|i| holds(i, secret)),
+        Value::Object(props) => props.iter().any(|(k, v)| found(k) || holds(v, secret)),
+        _ => false,
     }
 }
 
@@ -271,6 +290,12 @@ mod tests {
         r.body = value(&json!({"prompt": "my key is YWZrX3NlY3JldA=="}));
         assert_eq!(r.text(Some("afk_secret")), None);
         assert!(r.text(Some("afk_other")).is_some());
+        // A key with characters JSON escapes, and a field that spells it
+        // with JSON escapes of its own (escaped again in the text).
+        r.body = value(&json!({"prompt": "it is afk_a\"b\\c"}));
+        assert_eq!(r.text(Some("afk_a\"b\\c")), None);
+        r.body = value(&json!({"prompt": "\\u0061\\u0066\\u006b_secret"}));
+        assert_eq!(r.text(Some("afk_secret")), None);
     }
 
     #[test]
