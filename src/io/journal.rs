@@ -11,7 +11,7 @@
 //! dropped are `core::job::record`'s decisions.
 
 use crate::core::error::{Error, ErrorCode};
-use crate::core::job::record::{newest_first, storage_key, storage_prefix, to_drop, Record, Unreadable};
+use crate::core::job::record::{claim_name, newest_first, storage_key, storage_prefix, to_drop, Record, Unreadable};
 use crate::core::limits::{MAX_RECORD_UNITS, MAX_STORE_KEYS};
 use crate::core::text::cat;
 use std::cell::{Cell, RefCell};
@@ -63,7 +63,7 @@ impl Journal {
 
     /// The name under which other tabs coordinate on `key`'s job.
     pub(crate) fn claim_name(&self, key: &str) -> String {
-        storage_key(&self.base_url, key)
+        claim_name(&self.base_url, key)
     }
 
     fn report(&self, message: String) {

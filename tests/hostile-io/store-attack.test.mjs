@@ -17,6 +17,8 @@ import { hostileServer, json, ID, sleep } from './server.mjs';
 const SECRET = 'afk_attack_secret_2718281828';
 const REQUEST = { prompt: 'A herd of horses thundering across desert dunes at golden hour' };
 const HOUR = 3_600_000;
+/** The Web Lock and BroadcastChannel name of a recorded job (core::job::record::claim_name). */
+const claimName = (baseUrl, key) => `happyhorse:${baseUrl.length}:${baseUrl}|${key}`;
 const OTHER_ID = '1e3a4b2c-1d2e-4f5a-8b9c-0d1e2f3a4b5c';
 
 class MapStore {
@@ -94,7 +96,7 @@ test('1a. a service that echoes the key in a job answer: never stored, broadcast
     const store = new MapStore();
     const reported = [];
     const key = `echo-${srv.log.length}-${Math.random().toString(36).slice(2)}`;
-    const ch = listen(`happyhorse:${srv.url}|${key}`);
+    const ch = listen(claimName(srv.url, key));
     srv.next(
       json(202, { jobId: ID, status: 'QUEUED' }),
       json(200, job('PROCESSING', { error: `debug ${form}`, model: form, [form]: 1 })),
@@ -119,7 +121,7 @@ test('1b. a request that carries the key, in any spelling: never stored or broad
     const store = new MapStore();
     const reported = [];
     const key = `req-${Math.random().toString(36).slice(2)}`;
-    const ch = listen(`happyhorse:${srv.url}|${key}`);
+    const ch = listen(claimName(srv.url, key));
     srv.next(json(202, { jobId: ID, status: 'QUEUED' }));
     const client = new hh.Client({ baseUrl: srv.url, apiKey: SECRET, store, onStoreError: (e) => reported.push(e) });
     const r = await client.submit({ prompt: `my key is ${form}, keep it safe` }, { idempotencyKey: key });
@@ -227,7 +229,7 @@ async function resumeWhileHeld(messages, { timeoutMs = 800, key = 'held-1', jobI
   const store = new MapStore();
   store.setItem(`happyhorse:${srv.url}|${key}`, record(srv.url, key, { jobId }));
   const locks = lockHeldElsewhere();
-  const ch = listen(`happyhorse:${srv.url}|${key}`);
+  const ch = listen(claimName(srv.url, key));
   const updates = [];
   try {
     const client = new hh.Client({ baseUrl: srv.url, apiKey: SECRET, store });
@@ -259,7 +261,7 @@ test('2d. hostile channel messages: ignored, the call ends at its timeout, nothi
   assert.ok(ms < 800 + 1000, `ended after ${ms} ms`);
   assert.deepEqual(updates, []);
   assert.deepEqual(srv.log, [], 'nothing sent while another tab holds the job');
-  assert.deepEqual(locks.requests, [`happyhorse:${srv.url}|held-1`]);
+  assert.deepEqual(locks.requests, [claimName(srv.url, 'held-1')]);
 });
 
 test('2e. a heard COMPLETED/FAILED record with a javascript: URL: no such URL reaches the caller', async () => {

@@ -30,6 +30,14 @@ pub fn storage_key(base_url: &str, idempotency_key: &str) -> String {
     cat(&[&storage_prefix(base_url), idempotency_key])
 }
 
+/// The name under which the tabs of an origin coordinate on a recorded job
+/// (its Web Lock and BroadcastChannel). Unlike a store key it carries the
+/// `baseUrl`'s length: `baseUrl` `/api` with key `x|k` and `/api|x` with key
+/// `k` would otherwise share a lock, and one job could hold up the other.
+pub fn claim_name(base_url: &str, idempotency_key: &str) -> String {
+    cat(&["happyhorse:", &crate::core::text::num(base_url.len() as u64), ":", base_url, "|", idempotency_key])
+}
+
 /// What every store key of `base_url`'s records begins with.
 pub(crate) fn storage_prefix(base_url: &str) -> String {
     cat(&["happyhorse:", base_url, "|"])
@@ -267,6 +275,12 @@ mod tests {
 
     fn job(status: &str, progress: f64) -> Job {
         parse_job(&value(&json!({"id": ID, "status": status, "progress": progress, "result": "https://cdn.example/v.mp4"}))).unwrap()
+    }
+
+    #[test]
+    fn claim_names_of_two_clients_never_meet() {
+        assert_ne!(claim_name("/api", "x|k"), claim_name("/api|x", "k"));
+        assert_eq!(claim_name("/api", "k"), "happyhorse:4:/api|k");
     }
 
     #[test]
