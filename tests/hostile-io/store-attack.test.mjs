@@ -13,6 +13,7 @@ import test, { before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { hh, assertNoSecret, whereShown } from './util.mjs';
 import { hostileServer, json, ID, sleep } from './server.mjs';
+import { loadWithMemory } from '../node/wasm-memory.mjs';
 
 const SECRET = 'afk_attack_secret_2718281828';
 const REQUEST = { prompt: 'A herd of horses thundering across desert dunes at golden hour' };
@@ -174,9 +175,10 @@ test('2a. store keys of any length are never copied into wasm whole; memory stay
   const long = prefix + 'k'.repeat(96 << 20);
   let reads = 0;
   const store = { length: 3, key: () => long, getItem: () => { reads++; return null; }, setItem() {}, removeItem() {} };
-  const client = new hh.Client({ baseUrl: srv.url, store, onStoreError: () => {} });
+  const { pkg, memory } = loadWithMemory();
+  const client = new pkg.Client({ baseUrl: srv.url, store, onStoreError: () => {} });
   client.jobs();
-  const mem = () => hh.__wasmMemory().buffer.byteLength;
+  const mem = () => memory.buffer.byteLength;
   const before = mem();
   for (let i = 0; i < 5; i++) assert.deepEqual(client.jobs(), []);
   assert.ok(mem() - before < 16 << 20, `wasm memory grew ${(mem() - before) >> 20} MiB`);
