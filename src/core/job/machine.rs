@@ -423,55 +423,66 @@ impl Machine {
                 }
                 journal.claimed = true;
                 let task = std::mem::replace(task.as_mut(), Task::Get { job_id: String::new() });
-                // A body read back from the store, not one this call validated.
-                let from_store = matches!(task, Task::Resume { .. } | Task::Wait { .. });
-                let record = &journal.record;
-                let wait = match task {
-                    Task::Submit { then_wait, .. } => then_wait,
-                    Task::Wait { wait, .. } | Task::Resume { wait, .. } => Some(wait),
-                    Task::Get { .. } => None,
-                };
-                // Another tab may have taken the job to its end, or had it
-                // accepted, since this call began.
-                let task = match (record.job_id.clone(), record.last(), wait) {
-                    (Some(_), Some(job), _) if job.is_final() => {
-                        let job_id = job.job_id.clone();
-                        return Action::Done(ending(&job).unwrap_or(Ok(job)).map(Output::Job).map_err(|e| e.with_job_id(&job_id)));
+                match next_task(&journal.record, task, now) {
+                    Next::Carry(task) => {
+                        self.phase = Self::phase(&self.config, task, now);
+                        self.advance(Input::Start, now, random)
                     }
-                    (Some(job_id), last, None) => {
-                        let status = last.map_or_else(|| String::from(super::answer::QUEUED), |j| j.status);
-                        return Action::Done(Ok(Output::Accepted(Accepted { job_id, status })));
-                    }
-                    (Some(_), _, Some(wait)) => Task::Resume { record: record.clone(), wait },
-                    (None, _, wait)
-                        if now - record.saved_at > IDEMPOTENCY_WINDOW_MS - RESEND_MARGIN_MS || record.saved_at - now > RESEND_MARGIN_MS =>
-                    {
-                        // The service keeps a key for 24 hours: sent again
-                        // after that, the same submission could make a second
-                        // job and be charged twice. A record dated well after
-                        // now (a clock set back, or a record not written by
-                        // this client) has no age to trust either.
-                        let mut e = Error::new(
-                            ErrorCode::Conflict,
-                            "the submission's answer never came and it was recorded too long ago to be sent again safely (the service keeps an idempotency key for 24 hours); check your jobs on the service, then forget() it",
-                        );
-                        e.idempotency_key = Some(record.key.clone());
-                        let _ = wait;
-                        return Action::Done(Err(e));
-                    }
-                    (None, _, _) if from_store && !crate::core::validate(&record.body).ok() => {
-                        // The stored body is checked as the caller's request
-                        // is: the API key goes with whatever is sent.
-                        let mut e = Error::invalid(crate::core::validate(&record.body));
-                        e.idempotency_key = Some(record.key.clone());
-                        return Action::Done(Err(e));
-                    }
-                    (None, _, then_wait) => Task::Submit { body: record.body.clone(), idempotency_key: record.key.clone(), then_wait },
-                };
-                self.phase = Self::phase(&self.config, task, now);
-                self.advance(Input::Start, now, random)
+                    Next::Done(done) => Action::Done(done),
+                }
             }
         }
+    }
+}
+
+/// What a call on a recorded job does next.
+enum Next {
+    Carry(Task),
+    Done(Result<Output, Error>),
+}
+
+/// What a call on a recorded job does once this tab holds its claim, from
+/// the record as it stands (another tab may have taken the job to its end,
+/// or had it accepted, since the call began): the task to carry out, or the
+/// call's result at once.
+fn next_task(record: &Record, task: Task, now: f64) -> Next {
+    // A body read back from the store, not one this call validated.
+    let from_store = matches!(task, Task::Resume { .. } | Task::Wait { .. });
+    let wait = match task {
+        Task::Submit { then_wait, .. } => then_wait,
+        Task::Wait { wait, .. } | Task::Resume { wait, .. } => Some(wait),
+        Task::Get { .. } => None,
+    };
+    match (record.job_id.clone(), record.last(), wait) {
+        (Some(_), Some(job), _) if job.is_final() => {
+            let job_id = job.job_id.clone();
+            Next::Done(ending(&job).unwrap_or(Ok(job)).map(Output::Job).map_err(|e| e.with_job_id(&job_id)))
+        }
+        (Some(job_id), last, None) => {
+            let status = last.map_or_else(|| String::from(super::answer::QUEUED), |j| j.status);
+            Next::Done(Ok(Output::Accepted(Accepted { job_id, status })))
+        }
+        (Some(_), _, Some(wait)) => Next::Carry(Task::Resume { record: record.clone(), wait }),
+        (None, _, _) if now - record.saved_at > IDEMPOTENCY_WINDOW_MS - RESEND_MARGIN_MS || record.saved_at - now > RESEND_MARGIN_MS => {
+            // The service keeps a key for 24 hours: sent again after that,
+            // the same submission could make a second job and be charged
+            // twice. A record dated well after now (a clock set back, or a
+            // record not written by this client) has no age to trust either.
+            let mut e = Error::new(
+                ErrorCode::Conflict,
+                "the submission's answer never came and it was recorded too long ago to be sent again safely (the service keeps an idempotency key for 24 hours); check your jobs on the service, then forget() it",
+            );
+            e.idempotency_key = Some(record.key.clone());
+            Next::Done(Err(e))
+        }
+        (None, _, _) if from_store && !crate::core::validate(&record.body).ok() => {
+            // The stored body is checked as the caller's request is: the API
+            // key goes with whatever is sent.
+            let mut e = Error::invalid(crate::core::validate(&record.body));
+            e.idempotency_key = Some(record.key.clone());
+            Next::Done(Err(e))
+        }
+        (None, _, then_wait) => Next::Carry(Task::Submit { body: record.body.clone(), idempotency_key: record.key.clone(), then_wait }),
     }
 }
 
