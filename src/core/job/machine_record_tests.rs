@@ -123,40 +123,10 @@ fn a_stored_body_that_fails_validation_is_not_sent() {
     assert_eq!((e.code, e.idempotency_key.as_deref(), run.sent.len()), (ErrorCode::InvalidRequest, Some("key-1"), 0));
 }
 
-/// Drives a machine whose claims are answered from `claims` in turn (then
-/// `Claimed(None)`), with `service` for anything it sends.
-fn follow(mut machine: Machine, mut claims: Vec<Input>, mut service: impl FnMut(usize) -> Reply) -> Run {
-    claims.reverse();
-    let mut now = T0;
-    let (mut input, mut sent, mut updates, mut changes) = (Input::Start, Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..10_000 {
-        let action = machine.step(input, now, 0.5);
-        changes.extend(machine.take_change());
-        input = match action {
-            Action::Claim { wait_ms, .. } => match claims.pop() {
-                Some(Input::Slept) => {
-                    now += wait_ms;
-                    Input::Slept
-                }
-                Some(next) => next,
-                None => Input::Claimed(None),
-            },
-            Action::Send(out) => {
-                sent.push((now, out));
-                Input::Replied(service(sent.len() - 1))
-            }
-            Action::Sleep(ms) => {
-                now += ms;
-                Input::Slept
-            }
-            Action::Update(job) => {
-                updates.push(job);
-                Input::Reported
-            }
-            Action::Done(result) => return Run { result, sent, updates, changes, ended: now },
-        }
-    }
-    panic!("never finished");
+/// Drives a machine whose claims are answered from `claims` in turn (see
+/// `drive_claims`), with `service` for anything it sends.
+fn follow(machine: Machine, claims: Vec<Input>, mut service: impl FnMut(usize) -> Reply) -> Run {
+    drive_claims(machine, 0.0, None, claims, move |i, _| service(i))
 }
 
 fn heard(status: &str, progress: f64) -> Input {

@@ -48,8 +48,21 @@ struct Run {
 /// Drives `machine` as `crate::io::drive` does, on a virtual clock: each
 /// request takes `latency` ms and is answered by `service(request index,
 /// time sent)`, unless it outlasts its timeout; the caller aborts at
-/// `abort_at`.
-fn drive(mut machine: Machine, latency: f64, abort_at: Option<f64>, mut service: impl FnMut(usize, f64) -> Reply) -> Run {
+/// `abort_at`. A claim is this tab's at once, with nothing stored.
+fn drive(machine: Machine, latency: f64, abort_at: Option<f64>, service: impl FnMut(usize, f64) -> Reply) -> Run {
+    drive_claims(machine, latency, abort_at, Vec::new(), service)
+}
+
+/// [`drive`], with each claim answered by the next of `claims` (then
+/// `Claimed(None)`); a `Slept` among them lets the claim's wait run out.
+fn drive_claims(
+    mut machine: Machine,
+    latency: f64,
+    abort_at: Option<f64>,
+    mut claims: Vec<Input>,
+    mut service: impl FnMut(usize, f64) -> Reply,
+) -> Run {
+    claims.reverse();
     let mut now = T0;
     let mut input = Input::Start;
     let (mut sent, mut updates, mut changes) = (Vec::new(), Vec::new(), Vec::new());
@@ -57,8 +70,14 @@ fn drive(mut machine: Machine, latency: f64, abort_at: Option<f64>, mut service:
         let action = machine.step(input, now, 0.5);
         changes.extend(machine.take_change());
         input = match action {
-            // Alone: the claim is this tab's at once, and nothing is stored.
-            Action::Claim { .. } => Input::Claimed(None),
+            Action::Claim { wait_ms, .. } => match claims.pop() {
+                Some(Input::Slept) => {
+                    now += wait_ms;
+                    Input::Slept
+                }
+                Some(next) => next,
+                None => Input::Claimed(None),
+            },
             Action::Send(request) => {
                 let at = now;
                 let took = latency.min(request.timeout_ms);
