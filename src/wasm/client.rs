@@ -155,7 +155,7 @@ impl Client {
 
 #[wasm_bindgen(js_class = Client)]
 impl Client {
-    /// `new Client({ apiKey?, baseUrl?, maxRetries?, timeoutMs?, waitTimeoutMs?, pollIntervalMs?, maxPollFailures? })`.
+    /// `new Client({ apiKey?, baseUrl?, maxRetries?, timeoutMs?, waitTimeoutMs?, pollIntervalMs?, maxPollFailures?, store?, onStoreError? })`.
     /// Throws `HappyHorseError` (`INVALID_REQUEST`) for bad options.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<ClientOptions>) -> Result<Client, Error> {

@@ -166,8 +166,10 @@ struct Wait {
     /// When the last poll was sent: gaps are measured from there, so the
     /// request's own time counts against the schedule's bound.
     sent: f64,
-    /// Set after a failed poll: the wait before the next one.
-    after_failure: Option<f64>,
+    /// The wait before the next poll when the schedule does not set it:
+    /// after a failed poll, or none at all when the submit's answer already
+    /// said the job had ended.
+    off_schedule: Option<f64>,
     last: Option<Job>,
     failures_in_a_row: u32,
     /// What the current sleep is for.
@@ -346,7 +348,13 @@ impl Machine {
                             // generate: the first update is the accepted job,
                             // so its id is known at once.
                             let first = Job::accepted(&accepted);
-                            let wait = Wait::new(config, accepted.job_id, *wait, Some(first.clone()), now, true);
+                            let mut wait = Wait::new(config, accepted.job_id, *wait, Some(first.clone()), now, true);
+                            if first.is_final() {
+                                // A replayed submission whose job has ended
+                                // (after a reload): its result is one poll
+                                // away, not a schedule away.
+                                wait.off_schedule = Some(0.0);
+                            }
                             self.phase = Phase::Waiting(Box::new(wait));
                             Action::Update(first)
                         }
@@ -582,7 +590,7 @@ impl Wait {
             schedule: PollSchedule::new(wait.poll, started),
             dated,
             sent: started,
-            after_failure: None,
+            off_schedule: None,
             last: initial,
             failures_in_a_row: 0,
             sleeping: Sleep::Deadline,
@@ -701,12 +709,12 @@ impl Wait {
             // schedule's lag bound (a Retry-After is the service's to set,
             // and is honoured as given).
             Some(delay) if e.retry_after_ms.is_none() && now >= self.schedule.earliest_end_ms() => {
-                self.after_failure = Some(delay.min(self.poll_config.max_gap_ms))
+                self.off_schedule = Some(delay.min(self.poll_config.max_gap_ms))
             }
-            Some(delay) => self.after_failure = Some(delay),
+            Some(delay) => self.off_schedule = Some(delay),
             // No Retry-After, only the backoff outlasts the wait: wait it out
             // to the deadline and end with TIMEOUT, the code a caller resumes on.
-            None if e.retry_after_ms.is_none() => self.after_failure = Some((self.deadline - self.sent).max(0.0)),
+            None if e.retry_after_ms.is_none() => self.off_schedule = Some((self.deadline - self.sent).max(0.0)),
             None => return self.end(e),
         }
         self.next_poll(now, random)
@@ -715,7 +723,7 @@ impl Wait {
     /// Sleeps until the next poll is due, or until the deadline when that
     /// comes first.
     fn next_poll(&mut self, now: f64, random: f64) -> Action {
-        let delay = match self.after_failure.take() {
+        let delay = match self.off_schedule.take() {
             Some(delay) => delay,
             None => self.schedule.next_delay_ms(now, random),
         };

@@ -75,6 +75,20 @@ fn a_reload_sends_a_lost_submission_again_with_the_same_key_and_body() {
 }
 
 #[test]
+fn a_replayed_submission_of_a_finished_job_polls_at_once() {
+    let config = recorded(json!({ "baseUrl": BASE }));
+    let record = Record::new(BASE, "key-1", body(), T0 - 60_000.0);
+    let wait = config.wait;
+    let run = drive(Machine::new(config, Task::Resume { record, wait }), 10.0, None, |i, _| match i {
+        0 => reply(202, json!({ "jobId": JOB, "status": "COMPLETED" })),
+        _ => reply(200, job("COMPLETED", Some(100.0))),
+    });
+    assert!(run.result.is_ok());
+    assert_eq!(run.sent.len(), 2);
+    assert_eq!(run.sent[1].0 - run.sent[0].0, 10.0, "the poll follows the answer at once");
+}
+
+#[test]
 fn a_reload_waits_on_a_job_it_has_an_id_for_without_submitting() {
     let config = recorded(json!({ "baseUrl": BASE }));
     let mut record = Record::new(BASE, "key-1", body(), T0 - 60_000.0);
