@@ -40,6 +40,10 @@ import { fakeControl } from '../tests/client/control.mjs';
 export const SCALE = 20;
 /** Jobs per curve (each waited on once per schedule). */
 export const JOBS = Number(process.env.BENCH_POLL_JOBS) || 30;
+/** Jobs per curve in the page-clock rounds: a p95 of 30 waits moves by
+ * 10–16 % between two runs with the same true clock (measured), too coarse
+ * for a 10 % target; 90 narrows it. The first 30 are the jobs above. */
+export const CLOCK_JOBS = Number(process.env.BENCH_POLL_CLOCK_JOBS) || 90;
 export const ALL_CURVES = ['linear', 'steps', 'fast-tail', 'burst', 'none', 'stall99', 'backwards', 'late'];
 /** BENCH_POLL_CURVES=a,b runs only those (to replay one). */
 export const CURVES = process.env.BENCH_POLL_CURVES ? process.env.BENCH_POLL_CURVES.split(',') : ALL_CURVES;
@@ -52,9 +56,9 @@ const ROUNDS = [
   // The page-clock comparison: the same rounds (and so the same load on
   // this process's timers) for the true clock and each clock off, so what
   // differs between them is the page clock alone.
-  { schedules: ['oursTrue'], curvesAtOnce: 2 },
-  { schedules: ['oursFast'], curvesAtOnce: 2 },
-  { schedules: ['oursSlow'], curvesAtOnce: 2 },
+  { schedules: ['oursTrue'], curvesAtOnce: 2, clock: true },
+  { schedules: ['oursFast'], curvesAtOnce: 2, clock: true },
+  { schedules: ['oursSlow'], curvesAtOnce: 2, clock: true },
   { schedules: ['fixed'], curvesAtOnce: 4 },
 ];
 
@@ -169,13 +173,15 @@ export async function measurePolling(root) {
   const fake = await startFake(['--max-entries', '200000']);
   const control = fakeControl(fake.url);
   const jobs = jobSet();
+  const clockJobs = jobSet(CLOCK_JOBS);
   const results = [];
   const started = Date.now();
   const lateness = [];
   try {
     for (const plan of ROUNDS) for (let c = 0; c < CURVES.length; c += plan.curvesAtOnce) {
       const curves = CURVES.slice(c, c + plan.curvesAtOnce);
-      const { runs, log, lateness: late } = await timed(() => round(hh, fake, control, curves, plan.schedules, jobs));
+      const planJobs = plan.clock ? clockJobs : jobs;
+      const { runs, log, lateness: late } = await timed(() => round(hh, fake, control, curves, plan.schedules, planJobs));
       lateness.push({ schedules: plan.schedules, curves, ...late });
       const gets = new Map();
       const lastGet = new Map();
@@ -203,7 +209,7 @@ export async function measurePolling(root) {
             requestsMean: mean(requests), requestsMax: Math.max(...requests),
             lagP50: pct(lags, 0.5), lagP95: pct(lags, 0.95), lagMax: Math.max(...lags), lagMin: Math.min(...lags),
             // Jobs seen more than 5 s after their end: which, to replay them.
-            over: mine.map((r, k) => ({ i: r.i, seconds: r.seconds, queue: jobs[r.i].queue, lag: lags[k], requests: requests[k] })).filter((o) => o.lag > 5),
+            over: mine.map((r, k) => ({ i: r.i, seconds: r.seconds, queue: planJobs[r.i].queue, lag: lags[k], requests: requests[k] })).filter((o) => o.lag > 5),
           });
         }
       }
@@ -214,7 +220,7 @@ export async function measurePolling(root) {
   const seconds = jobs.map((j) => j.seconds);
   const queues = jobs.map((j) => j.queue);
   return {
-    scale: SCALE, jobs: JOBS, curves: CURVES, rounds: ROUNDS, lateness, clockOffMs: CLOCK_OFF_MS,
+    scale: SCALE, jobs: JOBS, clockJobs: CLOCK_JOBS, curves: CURVES, rounds: ROUNDS, lateness, clockOffMs: CLOCK_OFF_MS,
     realSeconds: (Date.now() - started) / 1000,
     seconds: { min: Math.min(...seconds), max: Math.max(...seconds), mean: mean(seconds) },
     queue: { min: Math.min(...queues), max: Math.max(...queues) },
@@ -260,7 +266,7 @@ export function pollingSection(P) {
   lines.push(`- p95 lag ≤ 5 s on every curve — ${p95Missed.length ? `**missed** on ${p95Missed.map((r) => `${r.curve} (${s1(r.lagP95)}, by ${s1(r.lagP95 - 5)})`).join(', ')}` : `met (highest: ${worstLag.curve}, ${s2(worstLag.lagP95)})`}${ourOver.length ? `; but ${ourOver.reduce((n, r) => n + r.over.length, 0)} of our waits went past 5 s (above)` : ''}.`);
   lines.push(`- our requests/job ≤ the SDK's on the same jobs, every curve — ${costlier.length ? `**missed** on ${costlier.map((c) => `${c} (${fig(c, 'ours').requestsMean.toFixed(1)} vs ${fig(c, 'sdk').requestsMean.toFixed(1)})`).join(', ')}` : `met (closest: ${worstRatio[0]}, ${fig(worstRatio[0], 'ours').requestsMean.toFixed(1)} vs ${fig(worstRatio[0], 'sdk').requestsMean.toFixed(1)})`}.`);
   const offClock = pageClockLines(P, fig);
-  lines.push(`- page clock off by ±${P.clockOffMs / 60_000} min: requests/job and lag p95 within 10 % of the true clock's (or within the spread of two true-clock runs, where that is wider: the noise floor), every curve — ${offClock.missed.length ? `**missed** on ${offClock.missed.join(', ')}` : 'met'} (below).`);
+  lines.push(`- page clock off by ±${P.clockOffMs / 60_000} min: requests/job and lag p95 within 10 % of the true clock's, every curve — ${offClock.missed.length ? `**missed** on ${offClock.missed.join(', ')}` : 'met'} (below).`);
   if (!lin || !none) return [...lines, `- (linear or none not run: ${P.curves.join(', ')} only)`, '', ...offClock.lines];
   lines.push(`- linear ≤ 12 requests/job — ${lin.requestsMean <= 12 ? 'met' : `**missed** by ${(lin.requestsMean - 12).toFixed(1)}`} (${lin.requestsMean.toFixed(1)}).`);
   const noneOk = none.requestsMean <= noneSdk.requestsMean && none.lagP95 <= noneSdk.lagP95;
@@ -280,7 +286,7 @@ function pageClockLines(P, fig) {
   const off = `${P.clockOffMs / 60_000} min`;
   const lines = [`### Ours with the page clock off (±${off})`, ''];
   lines.push(`The same jobs waited on by ours with this process's \`Date.now\` set by the fake's service clock (its \`serviceNowMs\`, the clock of its \`Date\` headers and \`createdAt\`): true, ${off} fast, ${off} slow. The client must date a job by the service's clock (\`Date\` against \`createdAt\`), so a page clock minutes off must change nothing: the target is requests/job and lag p95 within 10 % of the true clock's, on every curve. True, fast and slow each ran in rounds of their own, ${P.rounds.find((r) => r.schedules.includes('oursFast'))?.curvesAtOnce ?? '?'} curves at a time (the same load, so the same timer noise); the true clock here is not the table above's, which shared its rounds with the SDK's loop.`, '');
-  lines.push('Two waits with the same true clock already differ (the fake draws each reading\'s noise afresh, the schedule its jitter, and timers run late): the last column is that spread, ours in the table above against the true clock here. A drift counts as the page clock\'s only beyond both 10 % and that spread.', '');
+  lines.push(`Each of these rounds waits on ${P.clockJobs} jobs per curve (the table above's 30 and more of the same draw): a p95 of 30 waits moves by 10–16 % between two runs with the same true clock, since the fake draws each reading's noise afresh, the schedule its jitter, and timers run late. The last column shows that spread (ours above, 30 jobs, against the true clock here); the target is judged on the ${P.clockJobs}-job figures alone, at 10 %.`, '');
   lines.push('| curve | requests/job: true | +' + off + ' | −' + off + ' | lag p95: true | +' + off + ' | −' + off + ' | true vs true (requests; lag p95) |');
   lines.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   const verdicts = [];
@@ -295,16 +301,15 @@ function pageClockLines(P, fig) {
     const d = (r, k) => drift(r[k], t[k]);
     const cell = (r, k, fmt) => `${fmt(r[k])} (${signedPct(d(r, k))})`;
     const req = (x) => x.toFixed(1);
-    const spread = { requestsMean: Math.abs(d(main, 'requestsMean')), lagP95: Math.abs(d(main, 'lagP95')) };
     lines.push(`| ${c} | ${req(t.requestsMean)} | ${cell(fast, 'requestsMean', req)} | ${cell(slow, 'requestsMean', req)} | ${s2(t.lagP95)} | ${cell(fast, 'lagP95', s2)} | ${cell(slow, 'lagP95', s2)} | ${signedPct(d(main, 'requestsMean'))}; ${signedPct(d(main, 'lagP95'))} |`);
     const drifts = [[fast, '+'], [slow, '−']].flatMap(([r, sign]) => [['requestsMean', 'requests/job'], ['lagP95', 'lag p95']]
-      .map(([k, what]) => ({ d: d(r, k), bound: Math.max(0.1, spread[k]), text: `${what} ${signedPct(d(r, k))} at ${sign}${off}` })));
+      .map(([k, what]) => ({ d: d(r, k), bound: 0.1, text: `${what} ${signedPct(d(r, k))} at ${sign}${off}` })));
     const outside = drifts.filter((x) => !(Math.abs(x.d) <= x.bound));
     const largest = [...drifts].sort((a, b) => Math.abs(b.d) - Math.abs(a.d))[0];
     if (outside.length) missed.push(c);
     verdicts.push(outside.length
-      ? `- ${c} — **not** within 10 % of the true clock (nor within the true clock's own spread): ${outside.map((x) => x.text).join('; ')}.`
-      : `- ${c} — within 10 % of the true clock, or within its own spread, for requests per job and lag p95 (largest drift: ${largest.text}${Math.abs(largest.d) > 0.1 ? `; the true clock's own spread: ${signedPct(spread[largest.text.startsWith('lag') ? 'lagP95' : 'requestsMean'])}` : ''}).`);
+      ? `- ${c} — **not** within 10 % of the true clock: ${outside.map((x) => x.text).join('; ')} (two true-clock runs differ by ${signedPct(d(main, 'lagP95'))} in lag p95 on this curve).`
+      : `- ${c} — within 10 % of the true clock for requests per job and lag p95 (largest drift: ${largest.text}).`);
   }
   lines.push('', ...verdicts, '');
   return { lines, missed };
